@@ -1,0 +1,91 @@
+"""Read Alibaba Cloud MaxCompute Migration Assist (MMS) data sources from Pulumi programs.
+
+- `get_mms_data_source` / `get_mms_data_source_output`: the data-source functions.
+- `MmsDataSource`: a read-only dynamic resource whose values show in `pulumi preview` and whose drift
+  shows as a diff.
+- `MmsClient`: the signed API client underneath, usable on its own.
+- `pulumi_mms.testing`: a local emulator of the API for tests.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from .client import MmsClient
+from .errors import (
+    CredentialsError,
+    DataSourceNotFound,
+    InvalidRequest,
+    MalformedResponse,
+    MmsError,
+    PermissionDenied,
+    ServiceUnavailable,
+    Throttled,
+    ValidationError,
+)
+from .model import ConfigItem, ConfigItemType, DataSource, DataSourceStatus, DataSourceType
+from .settings import RetryPolicy, Settings, StaticCredentials
+
+# The Pulumi surface imports pulumi (~0.2 s); it loads on first use so that the client and the CLI's
+# lookups start fast.
+_LAZY = {
+    "ALL_DRIFT_FIELDS": "drift",
+    "DEFAULT_DRIFT_FIELDS": "drift",
+    "VOLATILE_FIELDS": "drift",
+    "get_mms_data_source": "get_mms_data_source",
+    "get_mms_data_source_output": "get_mms_data_source",
+    "MmsDataSource": "mms_data_source",
+    "MmsDataSourceProvider": "mms_data_source",
+    "AwaitableGetMmsDataSourceResult": "outputs",
+    "GetMmsDataSourceConfigResult": "outputs",
+    "GetMmsDataSourceResult": "outputs",
+}
+
+if TYPE_CHECKING:
+    from .drift import ALL_DRIFT_FIELDS, DEFAULT_DRIFT_FIELDS, VOLATILE_FIELDS
+    from .get_mms_data_source import get_mms_data_source, get_mms_data_source_output
+    from .mms_data_source import MmsDataSource, MmsDataSourceProvider
+    from .outputs import (
+        AwaitableGetMmsDataSourceResult,
+        GetMmsDataSourceConfigResult,
+        GetMmsDataSourceResult,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pulumi_mms' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+__all__ = [
+    "ALL_DRIFT_FIELDS",
+    "DEFAULT_DRIFT_FIELDS",
+    "VOLATILE_FIELDS",
+    "AwaitableGetMmsDataSourceResult",
+    "ConfigItem",
+    "ConfigItemType",
+    "CredentialsError",
+    "DataSource",
+    "DataSourceNotFound",
+    "DataSourceStatus",
+    "DataSourceType",
+    "GetMmsDataSourceConfigResult",
+    "GetMmsDataSourceResult",
+    "InvalidRequest",
+    "MalformedResponse",
+    "MmsClient",
+    "MmsDataSource",
+    "MmsDataSourceProvider",
+    "MmsError",
+    "PermissionDenied",
+    "RetryPolicy",
+    "ServiceUnavailable",
+    "Settings",
+    "StaticCredentials",
+    "Throttled",
+    "ValidationError",
+    "get_mms_data_source",
+    "get_mms_data_source_output",
+]

@@ -1,0 +1,247 @@
+"""The GetMmsDataSource response, declared once.
+
+These pydantic models are the single source of truth for the API's fields: their names (wire camelCase,
+Python snake_case), types and descriptions. The Pulumi output types, the dynamic resource's outputs,
+schema.json, the CLI table and the README's field list are all derived from them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class DataSourceType(str, Enum):
+    """The kind of system a data source migrates from."""
+
+    HIVE = "HIVE"
+    BIGQUERY = "BIGQUERY"
+    MAXCOMPUTE = "MAXCOMPUTE"
+
+
+class DataSourceStatus(str, Enum):
+    """The lifecycle state of a data source instance."""
+
+    STARTING = "STARTING"
+    STOPPED = "STOPPED"
+    STARTED = "STARTED"
+    START_FAILED = "START_FAILED"
+    STOPPING = "STOPPING"
+    STOP_FAILED = "STOP_FAILED"
+
+
+class ConfigItemType(str, Enum):
+    """The value type of a data source configuration item."""
+
+    PASSWORD = "password"
+    FILE = "file"
+    STRING = "string"
+    MAP = "map"
+    BOOLEAN = "boolean"
+    INT = "int"
+
+
+# The API page documents the value `boolean` under the label "booelan"; accept both spellings.
+_TYPE_ALIASES = {"booelan": "boolean"}
+
+
+def _open_enum(enum_cls: type[Enum]) -> BeforeValidator:
+    """Parse a documented value into its enum member, and keep an unknown one as its plain string.
+
+    The API adds values over time; a lookup must not fail because the service learned a new state.
+    """
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, str):
+            value = _TYPE_ALIASES.get(value, value)
+            try:
+                return enum_cls(value)
+            except ValueError:
+                return value
+        return value
+
+    return BeforeValidator(parse)
+
+
+OpenDataSourceType = Annotated[DataSourceType | str, _open_enum(DataSourceType)]
+OpenDataSourceStatus = Annotated[DataSourceStatus | str, _open_enum(DataSourceStatus)]
+OpenConfigItemType = Annotated[ConfigItemType | str, _open_enum(ConfigItemType)]
+
+
+VOLATILE: dict[str, Any] = {"volatile": True}
+"""Marks a field that changes on its own during a migration (progress counters, scan times).
+
+Volatile fields are not drift by default: `MmsDataSource` does not show an update just because a counter
+moved (see `pulumi_mms.drift`).
+"""
+
+
+def is_volatile(model: type[BaseModel], field: str) -> bool:
+    """True when `field` of `model` is marked VOLATILE."""
+    extra = model.model_fields[field].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("volatile"))
+
+
+class _WireModel(BaseModel):
+    """Wire names in camelCase, Python names in snake_case; unknown wire fields are ignored."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        extra="ignore",
+        use_enum_values=False,
+    )
+
+
+class ConfigItem(_WireModel):
+    """One configuration item of a data source (returned when `with_config` is true)."""
+
+    name: str | None = Field(None, description="The name of the configuration item.")
+    key: str | None = Field(None, description="The key of the configuration item.")
+    desc: str | None = Field(None, description="The description of the configuration item.")
+    place_holder: str | None = Field(
+        None, description="The placeholder for the value of the configuration item."
+    )
+    type: OpenConfigItemType | None = Field(
+        None,
+        description="The type of the configuration item: boolean, int, map, string, password or file.",
+    )
+    sub_type: str | None = Field(None, description="If type is file, the file type, such as .keytab.")
+    value: Any = Field(
+        None,
+        description="The value of the configuration item (any JSON value). Secret for password items.",
+    )
+    enums: list[str] | None = Field(None, description="The enumerated values of the configuration item.")
+    required: bool | None = Field(None, description="Whether the configuration item is required.")
+    group: str | None = Field(None, description="The group of the configuration item.")
+    sub_items: dict[str, Any] | None = Field(
+        None, description="Nested configuration items, keyed by name (any JSON object)."
+    )
+
+    @property
+    def is_password(self) -> bool:
+        """True when the value is a secret (the item is password-typed)."""
+        return self.type == ConfigItemType.PASSWORD
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, ("***" if name == "value" and self.is_password and value is not None else value)
+
+
+class DataSource(_WireModel):
+    """An MMS data source, as GetMmsDataSource returns it in `data`."""
+
+    id: int | None = Field(None, description="The data source ID.")
+    region: str | None = Field(None, description="The region ID.")
+    name: str | None = Field(None, description="The name of the data source.")
+    dst_project: str | None = Field(
+        None, description="The default destination MaxCompute project of the migration."
+    )
+    dst_projects: list[str] | None = Field(
+        None, description="The destination MaxCompute projects of the migration."
+    )
+    type: OpenDataSourceType | None = Field(
+        None, description="The type of the data source: HIVE, BIGQUERY or MAXCOMPUTE."
+    )
+    network_link: str | None = Field(
+        None,
+        alias="networklink",
+        description="The network link the data source is reached through (`<vpc-id>:<region>`).",
+    )
+    last_update_time: str | None = Field(
+        None, description="The time when the metadata was last synchronized.", json_schema_extra=VOLATILE
+    )
+    db_num: int | None = Field(
+        None, description="The number of databases in the data source.", json_schema_extra=VOLATILE
+    )
+    table_num: int | None = Field(
+        None, description="The number of tables in the data source.", json_schema_extra=VOLATILE
+    )
+    partition_num: int | None = Field(
+        None, description="The number of partitions in the data source.", json_schema_extra=VOLATILE
+    )
+    create_time: str | None = Field(None, description="The time when the data source was created.")
+    status: OpenDataSourceStatus | None = Field(
+        None,
+        description=(
+            "The status of the data source: STARTING, STOPPED, STARTED, START_FAILED, STOPPING or "
+            "STOP_FAILED."
+        ),
+    )
+    err_msg: str | None = Field(
+        None,
+        description=(
+            "The reason the data source instance failed to start or shut down; returned if the status "
+            "is START_FAILED or STOP_FAILED."
+        ),
+    )
+    config: list[ConfigItem] | None = Field(
+        None, description="The configurations of the data source (only when `with_config` is true)."
+    )
+    agent_is_online: bool | None = Field(
+        None, description="Whether the data source instance or its associated agent is started."
+    )
+    tables_doing_num: int | None = Field(
+        None, description="The number of tables being migrated.", json_schema_extra=VOLATILE
+    )
+    tables_done_num: int | None = Field(
+        None, description="The number of tables that are migrated.", json_schema_extra=VOLATILE
+    )
+    tables_part_done_num: int | None = Field(
+        None, description="The number of tables that are partially migrated.", json_schema_extra=VOLATILE
+    )
+    tables_failed_num: int | None = Field(
+        None, description="The number of tables that failed to migrate.", json_schema_extra=VOLATILE
+    )
+    partitions_doing_num: int | None = Field(
+        None, description="The number of partitions being migrated.", json_schema_extra=VOLATILE
+    )
+    partitions_done_num: int | None = Field(
+        None, description="The number of partitions that are migrated.", json_schema_extra=VOLATILE
+    )
+    partitions_failed_num: int | None = Field(
+        None, description="The number of partitions that failed to migrate.", json_schema_extra=VOLATILE
+    )
+    scan_id: int | None = Field(
+        None, description="The ID of the metadata synchronization task.", json_schema_extra=VOLATILE
+    )
+
+
+class GetMmsDataSourceResponse(_WireModel):
+    """The whole GetMmsDataSource response body."""
+
+    request_id: str | None = Field(None, description="The request ID.")
+    data: DataSource = Field(description="The data returned.")
+
+
+class DataSourceSummary(DataSource):
+    """A data source as ListMmsDataSources returns it: no config items, plus the metadata scan state."""
+
+    scan_status: str | None = Field(None, description="The state of the last metadata scan.")
+    scan_err_msg: str | None = Field(None, description="Why the last metadata scan failed, if it did.")
+
+
+class DataSourcePage(_WireModel):
+    """One page of ListMmsDataSources."""
+
+    object_list: list[DataSourceSummary] | None = Field(None, description="The data sources on this page.")
+    page_num: int | None = Field(None, description="The page number, from 1.")
+    page_size: int | None = Field(None, description="The page size.")
+    total: int | None = Field(None, description="The number of data sources matching the filters.")
+
+
+class ListMmsDataSourcesResponse(_WireModel):
+    """The whole ListMmsDataSources response body."""
+
+    request_id: str | None = Field(None, description="The request ID.")
+    data: DataSourcePage = Field(description="The data returned.")
+
+
+def wire_name(model: type[BaseModel], field: str) -> str:
+    """The camelCase name a field has on the wire (and in schema.json)."""
+    info = model.model_fields[field]
+    return info.alias or field

@@ -1,0 +1,64 @@
+"""Checks on lookup arguments, run before any request is sent.
+
+Each check returns the normalised value or raises `ValidationError` naming the argument, the bad value
+and what is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import ValidationError
+
+LANGUAGES: tuple[str, ...] = ("zh_CN", "en_US")
+"""The languages the API describes configuration items in."""
+
+MAX_SOURCE_ID = 2**63 - 1
+_DIGITS = re.compile(r"^[0-9]+$")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def source_id(value: Any, argument: str = "source_id") -> int:
+    """A data source id: a positive integer, given as an int or a string of digits."""
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        # Numbers travel through Pulumi's protobuf Structs as floats.
+        number = int(value)
+    elif isinstance(value, str) and _DIGITS.match(value.strip()) and len(value.strip()) <= 19:
+        number = int(value.strip())
+    if number is None or not 0 < number <= MAX_SOURCE_ID:
+        raise ValidationError(
+            argument,
+            f"{argument} must be a positive integer data source id (e.g. 2000015), got {_show(value)}",
+        )
+    return number
+
+
+def with_config(value: Any, argument: str = "with_config") -> bool | None:
+    """Whether to return configuration items: True, False or None (the API's default)."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValidationError(argument, f"{argument} must be True or False, got {_show(value)}")
+
+
+def lang(value: Any, argument: str = "lang") -> str | None:
+    """The language of configuration item descriptions: one of LANGUAGES, or None."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value in LANGUAGES:
+        return value
+    if isinstance(value, str):
+        fixed = value.strip().replace("-", "_")
+        for known in LANGUAGES:
+            if fixed.lower() == known.lower():
+                raise ValidationError(argument, f"{argument} must be spelt {known!r}, got {_show(value)}")
+    raise ValidationError(argument, f"{argument} must be one of {', '.join(LANGUAGES)}, got {_show(value)}")
