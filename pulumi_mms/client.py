@@ -80,9 +80,9 @@ class MmsClient:
         self.endpoint = self.settings.endpoint or resolve_endpoint(
             self.settings.region or "", self.settings.network
         )
-        self._sleep = sleep
-        self._clock = clock
-        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self.sleep = sleep
+        self.clock = clock
+        self._rng = rng or random.Random()
         self._slots = threading.BoundedSemaphore(self.settings.max_concurrency)
         self.session: MmsSession = install_session(
             self.settings.protocol, self.endpoint, self.settings.max_concurrency
@@ -170,25 +170,31 @@ class MmsClient:
 
     def _call(self, call: _Call) -> Any:
         policy = self.settings.retry
-        deadline = self._clock() + policy.deadline_s
+        deadline = self.clock() + policy.deadline_s
         attempt = 0
         with self._slots:
             while True:
                 attempt += 1
-                remaining = deadline - self._clock()
+                remaining = deadline - self.clock()
                 outcome = self._attempt(call, remaining)
                 if not isinstance(outcome, _Failure):
                     return outcome
                 if not outcome.retryable or attempt >= policy.max_attempts:
                     raise outcome.error
-                backoff = self._rng.uniform(0, min(policy.max_delay_s, policy.base_delay_s * 2 ** (attempt - 1)))
+                backoff = self._rng.uniform(
+                    0, min(policy.max_delay_s, policy.base_delay_s * 2 ** (attempt - 1))
+                )
                 delay = max(backoff, outcome.retry_after_s or 0.0)
-                if self._clock() + delay >= deadline:
+                if self.clock() + delay >= deadline:
                     raise outcome.error
                 log.debug(
-                    "%s: attempt %d failed (%s), retrying in %.3fs", call.subject, attempt, outcome.error.code, delay
+                    "%s: attempt %d failed (%s), retrying in %.3fs",
+                    call.subject,
+                    attempt,
+                    outcome.error.code,
+                    delay,
                 )
-                self._sleep(delay)
+                self.sleep(delay)
 
     def _attempt(self, call: _Call, remaining_s: float) -> Any:
         read_timeout_ms = max(1, min(self.settings.read_timeout_ms, int(remaining_s * 1000)))
@@ -212,18 +218,23 @@ class MmsClient:
         self.session.forget()
         try:
             return self._tea.call_api(params, OpenApiRequest(query=dict(call.query)), runtime)
-        except Exception as error:  # noqa: BLE001 - every failure is translated below
+        except Exception as error:
             return self._translate(error, call)
 
     # -- the one place tea's errors become ours ---------------------------------------------------
 
     def _context(self, call: _Call, **extra: Any) -> dict[str, Any]:
-        return {"source_id": call.source_id, "region": self.settings.region, "endpoint": self.endpoint, **extra}
+        return {
+            "source_id": call.source_id,
+            "region": self.settings.region,
+            "endpoint": self.endpoint,
+            **extra,
+        }
 
     def _translate(self, error: Exception, call: _Call) -> _Failure:
-        from Tea.exceptions import UnretryableException
         from alibabacloud_tea_openapi.exceptions import ThrottlingException
         from darabonba.exceptions import ResponseException
+        from Tea.exceptions import UnretryableException
 
         facts = self.session.last_response()
         if isinstance(error, errors.MmsError):  # raised by our credentials chain inside tea
@@ -235,7 +246,11 @@ class MmsClient:
             request_id = request_id if request_id not in (None, "None") else facts.request_id
             server_message = _server_message(error)
             ctx = self._context(call, code=code, status_code=status, request_id=request_id)
-            if isinstance(error, ThrottlingException) or status == 429 or (code or "").startswith("Throttling"):
+            if (
+                isinstance(error, ThrottlingException)
+                or status == 429
+                or (code or "").startswith("Throttling")
+            ):
                 retry_after = error.retry_after if error.retry_after else facts.retry_after_ms
                 return _Failure(
                     errors.Throttled(
@@ -287,8 +302,10 @@ class MmsClient:
     ) -> errors.MmsError:
         code_text = code or ""
         account = "<account>"
-        resource = f"acs:odps:{self.settings.region or '<region>'}:{account}:mmsdatasource/{call.source_id or '*'}"
-        if status == 404 or "NotFound" in code_text and "AccessKey" not in code_text:
+        resource = (
+            f"acs:odps:{self.settings.region or '<region>'}:{account}:mmsdatasource/{call.source_id or '*'}"
+        )
+        if status == 404 or ("NotFound" in code_text and "AccessKey" not in code_text):
             return errors.DataSourceNotFound(
                 f"{call.subject} does not exist: {server_message}",
                 hint="check the id and the region (data source ids differ per region and account)",
@@ -300,18 +317,28 @@ class MmsClient:
                 hint=f"grant RAM action odps:{call.action} on resource {resource} to the caller",
                 **ctx,
             )
-        credential_codes = ("Signature", "InvalidAccessKey", "InvalidSecurityToken", "IncompleteSignature",
-                            "InvalidTimeStamp", "InvalidCredentials")
+        credential_codes = (
+            "Signature",
+            "InvalidAccessKey",
+            "InvalidSecurityToken",
+            "IncompleteSignature",
+            "InvalidTimeStamp",
+            "InvalidCredentials",
+        )
         if status in (401, 403) or code_text.startswith(credential_codes):
             if code_text.startswith("InvalidTimeStamp"):
                 hint = "the request date was refused: synchronise this machine's clock (NTP)"
             elif code_text.startswith("InvalidSecurityToken"):
                 hint = "the STS token is missing, wrong or expired: obtain fresh temporary credentials"
             elif code_text.startswith("InvalidCredentials"):
-                hint = "no credentials were found: set mms:accessKey/mms:secretKey or ALIBABA_CLOUD_ACCESS_KEY_*"
+                hint = (
+                    "no credentials were found: set mms:accessKey/mms:secretKey or ALIBABA_CLOUD_ACCESS_KEY_*"
+                )
             else:
                 hint = "check the access key id and secret (and that the key is enabled)"
-            return errors.CredentialsError(f"{call.subject}: credentials refused: {server_message}", hint=hint, **ctx)
+            return errors.CredentialsError(
+                f"{call.subject}: credentials refused: {server_message}", hint=hint, **ctx
+            )
         return errors.InvalidRequest(f"{call.subject}: request rejected: {server_message}", **ctx)
 
     def _parse(self, model: type[_M], result: Any, call: _Call) -> _M:
@@ -324,8 +351,11 @@ class MmsClient:
             path = ".".join(str(part) for part in first["loc"]) or "<body>"
             raise errors.MalformedResponse(
                 f"{call.subject}: unexpected response at {path}: {first['msg']}",
-                **self._context(call, request_id=request_id if isinstance(request_id, str) else None,
-                                status_code=result.get("statusCode") if isinstance(result, dict) else None),
+                **self._context(
+                    call,
+                    request_id=request_id if isinstance(request_id, str) else None,
+                    status_code=result.get("statusCode") if isinstance(result, dict) else None,
+                ),
             ) from None
 
 

@@ -7,6 +7,7 @@ honoured. The providers themselves are the library's.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -108,15 +109,14 @@ def _chain_providers(profile: str | None, env: Mapping[str, str]) -> list[tuple[
         )
     )
     if env.get("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "false").lower() != "true":
-        try:
+        # The constructor refuses when the environment the library saw at import disabled it.
+        with contextlib.suppress(ValueError):
             providers.append(
                 (
                     "ECS RAM role",
                     EcsRamRoleCredentialsProvider(role_name=env.get("ALIBABA_CLOUD_ECS_METADATA")),
                 )
             )
-        except ValueError:  # disabled through the environment the library saw at import
-            pass
     if uri := env.get("ALIBABA_CLOUD_CREDENTIALS_URI"):
         providers.append(("credentials URI", URLCredentialsProvider(uri=uri)))
     return providers

@@ -20,7 +20,14 @@ from pulumi.runtime import rpc
 
 from .model import DataSource, is_volatile
 
-INPUT_FIELDS: tuple[str, ...] = ("source_id", "with_config", "lang", "drift_fields")
+INPUT_FIELDS: tuple[str, ...] = (
+    "source_id",
+    "with_config",
+    "lang",
+    "drift_fields",
+    "wait_for",
+    "wait_timeout",
+)
 """Arguments of the resource; a change of any of them is a change of the resource."""
 
 STATE_FIELDS: tuple[str, ...] = tuple(name for name in DataSource.model_fields if name != "id")

@@ -7,20 +7,64 @@ import re
 
 # Regions the official MaxCompute client (alibabacloud-maxcompute20220104 7.2.0) maps to the central
 # endpoint. Any other region resolves to the regional pattern.
-KNOWN_REGIONS: frozenset[str] = frozenset({
-    "ap-northeast-1", "ap-northeast-2-pop", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
-    "ap-southeast-3", "ap-southeast-5", "cn-beijing", "cn-beijing-finance-1", "cn-beijing-finance-pop",
-    "cn-beijing-gov-1", "cn-beijing-nu16-b01", "cn-chengdu", "cn-edge-1", "cn-fujian",
-    "cn-haidian-cm12-c01", "cn-hangzhou", "cn-hangzhou-bj-b01", "cn-hangzhou-finance",
-    "cn-hangzhou-internal-prod-1", "cn-hangzhou-internal-test-1", "cn-hangzhou-internal-test-2",
-    "cn-hangzhou-internal-test-3", "cn-hangzhou-test-306", "cn-hongkong", "cn-hongkong-finance-pop",
-    "cn-huhehaote", "cn-north-2-gov-1", "cn-qingdao", "cn-qingdao-nebula", "cn-shanghai",
-    "cn-shanghai-et15-b01", "cn-shanghai-et2-b01", "cn-shanghai-finance-1", "cn-shanghai-inner",
-    "cn-shanghai-internal-test-1", "cn-shenzhen", "cn-shenzhen-finance-1", "cn-shenzhen-inner",
-    "cn-shenzhen-st4-d01", "cn-shenzhen-su18-b01", "cn-wuhan", "cn-yushanfang", "cn-zhangbei-na61-b01",
-    "cn-zhangjiakou", "cn-zhangjiakou-na62-a01", "cn-zhengzhou-nebula-1", "eu-central-1", "eu-west-1",
-    "eu-west-1-oxs", "me-east-1", "rus-west-1-pop", "us-east-1", "us-west-1",
-})
+KNOWN_REGIONS: frozenset[str] = frozenset(
+    {
+        "ap-northeast-1",
+        "ap-northeast-2-pop",
+        "ap-south-1",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-southeast-3",
+        "ap-southeast-5",
+        "cn-beijing",
+        "cn-beijing-finance-1",
+        "cn-beijing-finance-pop",
+        "cn-beijing-gov-1",
+        "cn-beijing-nu16-b01",
+        "cn-chengdu",
+        "cn-edge-1",
+        "cn-fujian",
+        "cn-haidian-cm12-c01",
+        "cn-hangzhou",
+        "cn-hangzhou-bj-b01",
+        "cn-hangzhou-finance",
+        "cn-hangzhou-internal-prod-1",
+        "cn-hangzhou-internal-test-1",
+        "cn-hangzhou-internal-test-2",
+        "cn-hangzhou-internal-test-3",
+        "cn-hangzhou-test-306",
+        "cn-hongkong",
+        "cn-hongkong-finance-pop",
+        "cn-huhehaote",
+        "cn-north-2-gov-1",
+        "cn-qingdao",
+        "cn-qingdao-nebula",
+        "cn-shanghai",
+        "cn-shanghai-et15-b01",
+        "cn-shanghai-et2-b01",
+        "cn-shanghai-finance-1",
+        "cn-shanghai-inner",
+        "cn-shanghai-internal-test-1",
+        "cn-shenzhen",
+        "cn-shenzhen-finance-1",
+        "cn-shenzhen-inner",
+        "cn-shenzhen-st4-d01",
+        "cn-shenzhen-su18-b01",
+        "cn-wuhan",
+        "cn-yushanfang",
+        "cn-zhangbei-na61-b01",
+        "cn-zhangjiakou",
+        "cn-zhangjiakou-na62-a01",
+        "cn-zhengzhou-nebula-1",
+        "eu-central-1",
+        "eu-west-1",
+        "eu-west-1-oxs",
+        "me-east-1",
+        "rus-west-1-pop",
+        "us-east-1",
+        "us-west-1",
+    }
+)
 
 CENTRAL_ENDPOINT = "maxcompute.aliyuncs.com"
 _REGION_SHAPE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
@@ -62,5 +106,7 @@ def endpoint_problem(endpoint: str) -> str | None:
     if "/" in endpoint or "?" in endpoint:
         return f"endpoint {endpoint!r} has a path; give only host[:port] (e.g. 'maxcompute.aliyuncs.com')"
     if not _HOST_PORT.match(endpoint):
-        return f"endpoint {endpoint!r} is not a host[:port] (e.g. 'maxcompute.aliyuncs.com' or '127.0.0.1:8080')"
+        return (
+            f"endpoint {endpoint!r} is not a host[:port] (e.g. 'maxcompute.aliyuncs.com' or '127.0.0.1:8080')"
+        )
     return None

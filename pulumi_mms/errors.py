@@ -7,6 +7,8 @@ Everything the package raises for bad input, bad configuration or a failed API c
     ├── CredentialsError       no usable credentials, or the service refused them (bad key, signature, token)
     ├── PermissionDenied       the credentials are valid but RAM does not allow odps:GetMmsDataSource
     ├── DataSourceNotFound     no data source with that id (or name) in the region
+    ├── AmbiguousDataSource    a name matches several data sources
+    ├── NotReady               a data source waited for failed to start, or was not ready in time
     ├── InvalidRequest         any other 4xx the service answered
     ├── Throttled              the service kept throttling after every retry
     ├── ServiceUnavailable     5xx, connection failures and timeouts after every retry
@@ -124,6 +126,30 @@ class DataSourceNotFound(MmsError, LookupError):
     """No data source with that id (or name) exists in the region."""
 
 
+class AmbiguousDataSource(MmsError, LookupError):
+    """A name matches several data sources; look it up by id instead."""
+
+
+class NotReady(MmsError):
+    """A data source did not reach the awaited state: it failed (START_FAILED, STOP_FAILED) or timed out.
+
+    `status` is the last status seen.
+    """
+
+    def __init__(self, message: str, *, status: str | None = None, **context: Any) -> None:
+        self.status = status
+        super().__init__(message, **context)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_not_ready, (type(self), self.message, self.status, self.context()))
+
+
+def _rebuild_not_ready(
+    cls: type[NotReady], message: str, status: str | None, context: dict[str, Any]
+) -> NotReady:
+    return cls(message, status=status, **context)
+
+
 class InvalidRequest(MmsError):
     """The service rejected the request as invalid (a 4xx other than auth, permission or not found)."""
 
@@ -141,11 +167,13 @@ class MalformedResponse(MmsError):
 
 
 __all__ = [
+    "AmbiguousDataSource",
     "CredentialsError",
     "DataSourceNotFound",
     "InvalidRequest",
     "MalformedResponse",
     "MmsError",
+    "NotReady",
     "PermissionDenied",
     "ServiceUnavailable",
     "Throttled",

@@ -9,6 +9,7 @@ cache is tied to the run's resource monitor, so a new run (or a new mocked test 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -76,7 +77,9 @@ def submit(settings: Settings, key: Hashable, work: Callable[..., T]) -> Future[
         future = cache.futures.get(full_key)
         if future is None:
             client = shared_client(settings)
-            future = cache.futures[full_key] = _executor(settings).submit(work, client)
+            # Run in a copy of the caller's context: Pulumi's settings (and so pulumi.log) are contextvars.
+            context = contextvars.copy_context()
+            future = cache.futures[full_key] = _executor(settings).submit(context.run, work, client)
         return future
 
 
@@ -101,5 +104,7 @@ _program_classes: dict[type, type] = {}
 def _program_error_class(cls: type[MmsError]) -> type[MmsError]:
     program_cls = _program_classes.get(cls)
     if program_cls is None:
-        program_cls = _program_classes[cls] = type(cls.__name__, (cls, pulumi.RunError), {"__module__": cls.__module__})
+        program_cls = _program_classes[cls] = type(
+            cls.__name__, (cls, pulumi.RunError), {"__module__": cls.__module__}
+        )
     return program_cls

@@ -12,8 +12,8 @@ read in the host by `configure`, from the stack config and the host's environmen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Optional
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import (
@@ -27,8 +27,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from . import drift, validation
-from .client import shared_client
+from . import discovery, drift, readiness, validation
+from .client import MmsClient, shared_client
 from .errors import DataSourceNotFound, MmsError, ValidationError
 from .model import DataSource
 from .settings import Settings
@@ -36,35 +36,51 @@ from .settings import Settings
 PROVIDER_KEY = "__provider"
 
 
+def _not_known(value: Any) -> bool:
+    return drift.is_unknown(value) or isinstance(value, pulumi.Output)
+
+
 def _inputs_problems(props: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
-    """Checked inputs (normalised) and one failure per bad field; unknown values pass through."""
+    """Checked inputs (normalised) and one failure per bad field; values not known yet pass through."""
     inputs: dict[str, Any] = {}
     failures: list[CheckFailure] = []
-    checks = {
-        "source_id": validation.source_id,
+    checks: dict[str, Callable[[Any], Any]] = {
+        "source_id": lambda v: None if v is None else validation.source_id(v),
+        "name": lambda v: None if v is None else validation.name(v),
         "with_config": validation.with_config,
         "lang": validation.lang,
+        "drift_fields": _drift_fields,
+        "wait_for": lambda v: v,  # checked with wait_timeout below
+        "wait_timeout": lambda v: v,
     }
     for field, check in checks.items():
         value = props.get(field)
-        if drift.is_unknown(value) or isinstance(value, pulumi.Output):
+        if _not_known(value):
             inputs[field] = value
-            continue
-        if field == "source_id" and value is None:
-            failures.append(CheckFailure("source_id", "source_id is required: the id of the MMS data source"))
             continue
         try:
             inputs[field] = check(value)
         except ValidationError as error:
             failures.append(CheckFailure(field, str(error)))
-    fields = props.get("drift_fields")
-    if drift.is_unknown(fields) or isinstance(fields, pulumi.Output):
-        inputs["drift_fields"] = fields
-    elif problem := drift.drift_problem(fields):
-        failures.append(CheckFailure("drift_fields", problem))
-    else:
-        inputs["drift_fields"] = list(fields) if fields is not None else None
+    given = [inputs.get(key) is not None for key in ("source_id", "name")]
+    if sum(given) != 1 and not any(f.property in ("source_id", "name") for f in failures):
+        failures.append(
+            CheckFailure(
+                "source_id", "give exactly one of source_id (the data source's id) and name (its exact name)"
+            )
+        )
+    if not _not_known(inputs.get("wait_for")) and not _not_known(inputs.get("wait_timeout")):
+        try:
+            readiness.Wait.parse(inputs["wait_for"], inputs["wait_timeout"])
+        except ValidationError as error:
+            failures.append(CheckFailure(error.argument, str(error)))
     return inputs, failures
+
+
+def _drift_fields(value: Any) -> list[str] | None:
+    if problem := drift.drift_problem(value):
+        raise ValidationError("drift_fields", problem)
+    return None if value is None else list(value)
 
 
 class MmsDataSourceProvider(ResourceProvider):
@@ -76,29 +92,41 @@ class MmsDataSourceProvider(ResourceProvider):
         # Runs in the host after unpickling: whatever is set here never reaches state.
         self._settings = Settings.resolve(config=req.config.get)
 
-    def _client_settings(self) -> Settings:
+    def _client(self) -> MmsClient:
         settings: Settings | None = getattr(self, "_settings", None)
         if settings is None:  # an engine that never called Configure: environment only
             settings = self._settings = Settings.resolve()
-        return settings
+        return shared_client(settings)
 
-    def _fetch(self, inputs: dict[str, Any]) -> DataSource:
-        client = shared_client(self._client_settings())
-        return client.get_data_source(
-            inputs["source_id"], with_config=inputs.get("with_config"), lang=inputs.get("lang")
-        ).data
-
-    def _live(self, inputs: dict[str, Any]) -> dict[str, Any]:
-        return {**inputs, **drift.state_of(self._fetch(inputs))}
+    def _live(self, inputs: dict[str, Any], wait: readiness.Wait | None = None) -> dict[str, Any]:
+        """The inputs plus the data source's current fields (after waiting, if `wait`)."""
+        client = self._client()
+        source_id = inputs.get("source_id")
+        if source_id is None:
+            source_id = discovery.find_by_name(client, inputs["name"]).id
+        source_id = validation.source_id(source_id)
+        options = {"with_config": inputs.get("with_config"), "lang": inputs.get("lang")}
+        if wait is None:
+            response = client.get_data_source(source_id, **options)
+        else:
+            response = readiness.wait_until(client, source_id, wait, on_progress=pulumi.log.info, **options)
+        return {**inputs, "source_id": source_id, **drift.state_of(response.data)}
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, failures = _inputs_problems(news)
         if failures or drift.is_unknown(inputs):
             return CheckResult(inputs, failures)
         try:
-            return CheckResult(self._live(inputs), [])
+            live = self._live(inputs)
         except MmsError as error:
-            return CheckResult(inputs, [CheckFailure("source_id", f"cannot read MMS data source: {error}")])
+            subject = "name" if inputs["source_id"] is None else "source_id"
+            return CheckResult(inputs, [CheckFailure(subject, f"cannot read MMS data source: {error}")])
+        if inputs["wait_for"] and live.get("status") in readiness.TERMINAL:
+            reason = (
+                f"data source {live['source_id']} failed (status {live['status']}): {live.get('err_msg')}"
+            )
+            return CheckResult(live, [CheckFailure("wait_for", reason)])
+        return CheckResult(live, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = drift.changed_fields(olds, news, drift.INPUT_FIELDS)
@@ -109,10 +137,14 @@ class MmsDataSourceProvider(ResourceProvider):
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def _outputs(self, props: dict[str, Any]) -> dict[str, Any]:
+        """What check returned, unless it could not fetch or the data source must still be waited for."""
         outs = {k: v for k, v in props.items() if not k.startswith("__")}
-        if "status" not in outs:  # check could not fetch (e.g. inputs were unknown then): fetch now
-            outs = self._live(_inputs_problems(outs)[0])
-        return outs
+        inputs = _inputs_problems(outs)[0]
+        wait = readiness.Wait.parse(inputs["wait_for"], inputs["wait_timeout"])
+        settled = "status" in outs and (
+            wait is None or readiness.CONDITIONS[wait.condition](DataSource.model_validate(outs))
+        )
+        return outs if settled else self._live(inputs, wait)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._outputs(props)
@@ -122,14 +154,17 @@ class MmsDataSourceProvider(ResourceProvider):
         return UpdateResult(self._outputs(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        inputs, failures = _inputs_problems({"source_id": id_, **props})
+        # State holds both the id and the fetched name: refresh by id.
+        inputs, failures = _inputs_problems(
+            {**props, "source_id": props.get("source_id") or id_, "name": None}
+        )
         if failures:
             raise ValidationError("source_id", "; ".join(f.reason for f in failures))
         try:
             outs = self._live(inputs)
         except DataSourceNotFound:
             return ReadResult("", {})  # gone: the engine drops it from state
-        return ReadResult(id_, outs, inputs)
+        return ReadResult(id_, outs, {k: outs[k] for k in drift.INPUT_FIELDS if outs.get(k) is not None})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """A data source is only read: deleting the resource leaves the cloud untouched."""
@@ -145,26 +180,41 @@ class MmsDataSource(pulumi.dynamic.Resource, module="mms", name="MmsDataSource")
     def __init__(
         self,
         resource_name: str,
-        source_id: pulumi.Input[int],
+        source_id: pulumi.Input[int] | None = None,
         with_config: pulumi.Input[bool] | None = None,
         lang: pulumi.Input[str] | None = None,
         drift_fields: pulumi.Input[Sequence[str]] | None = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
+        name: pulumi.Input[str] | None = None,
+        wait_for: pulumi.Input[str] | None = None,
+        wait_timeout: pulumi.Input[float] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """
         :param resource_name: The Pulumi name of the resource.
-        :param source_id: The data source ID.
+        :param source_id: The data source ID (give this or `name`).
         :param with_config: Whether to read the configuration items too.
         :param lang: The language of configuration item descriptions: `zh_CN` or `en_US`.
         :param drift_fields: The fields whose change counts as drift (default: all but progress
                counters, totals and scan times, i.e. `DEFAULT_DRIFT_FIELDS`).
+        :param name: The data source's exact name (instead of `source_id`).
+        :param wait_for: On create and update, wait until the data source is `started`, `ready` or
+               `scanned` (see `pulumi_mms.readiness`); a failed data source fails the preview already.
+        :param wait_timeout: How long to wait, in seconds (default 600).
         """
-        plain = {"source_id": source_id, "with_config": with_config, "lang": lang, "drift_fields": drift_fields}
+        plain = {
+            "source_id": source_id,
+            "with_config": with_config,
+            "lang": lang,
+            "drift_fields": drift_fields,
+            "name": name,
+            "wait_for": wait_for,
+            "wait_timeout": wait_timeout,
+        }
         _, failures = _inputs_problems(plain)  # plain values are checked now, Outputs by the provider
         if failures:
             raise ValidationError(failures[0].property, failures[0].reason)
-        props: dict[str, Any] = dict(plain)
-        props.update({field: None for field in drift.STATE_FIELDS})
+        props: dict[str, Any] = {field: None for field in drift.STATE_FIELDS}
+        props.update(plain)
         super().__init__(MmsDataSourceProvider(), resource_name, props, opts)
 
     if TYPE_CHECKING:

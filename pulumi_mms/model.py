@@ -36,7 +36,7 @@ class DataSourceStatus(str, Enum):
 class ConfigItemType(str, Enum):
     """The value type of a data source configuration item."""
 
-    PASSWORD = "password"
+    PASSWORD = "password"  # noqa: S105 - the name of a type, not a password
     FILE = "file"
     STRING = "string"
     MAP = "map"
@@ -239,6 +239,14 @@ class ListMmsDataSourcesResponse(_WireModel):
 
     request_id: str | None = Field(None, description="The request ID.")
     data: DataSourcePage = Field(description="The data returned.")
+
+
+class DataSourceList(_WireModel):
+    """Data sources matching a set of filters (the result of get_mms_data_sources), ordered by id."""
+
+    ids: list[int] = Field(description="The IDs of the matching data sources.")
+    names: list[str] = Field(description="The names of the matching data sources.")
+    data_sources: list[DataSourceSummary] = Field(description="The matching data sources.")
 
 
 def wire_name(model: type[BaseModel], field: str) -> str:

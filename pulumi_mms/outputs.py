@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 from pydantic import BaseModel
 
-from .model import ConfigItem, DataSource, DataSourceSummary, wire_name
+from .model import ConfigItem, DataSource, DataSourceList, DataSourceSummary, wire_name
 
 
 def _plain(value: Any) -> Any:
@@ -58,14 +58,14 @@ def derive_output_type(
 
     names = tuple(fields)
 
-    def __init__(self: Any, **values: Any) -> None:  # noqa: N807
+    def __init__(self: Any, **values: Any) -> None:
         unknown = set(values) - set(names)
         if unknown:
             raise TypeError(f"{class_name} got unexpected fields {sorted(unknown)}")
         for name in names:
             pulumi.set(self, name, values.get(name))
 
-    def __repr__(self: Any) -> str:  # noqa: N807
+    def __repr__(self: Any) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
         return f"{class_name}({shown})"
 
@@ -98,6 +98,19 @@ def _secret_password(item: Any) -> Any:
     return item
 
 
+def _awaitable(result_type: type) -> type:
+    """The Awaitable twin of a result type, as generated SDKs have (awaiting it gives the result)."""
+
+    def __await__(self: Any) -> Generator[Any, None, Any]:
+        if False:
+            yield self
+        return self
+
+    return type(
+        f"Awaitable{result_type.__name__}", (result_type,), {"__await__": __await__, "__module__": __name__}
+    )
+
+
 if TYPE_CHECKING:
 
     class GetMmsDataSourceConfigResult(ConfigItem):
@@ -114,6 +127,12 @@ if TYPE_CHECKING:
     class GetMmsDataSourcesItemResult(DataSourceSummary):
         """One data source in get_mms_data_sources' result."""
 
+    class GetMmsDataSourcesResult(DataSourceList):
+        """The result of get_mms_data_sources."""
+
+    class AwaitableGetMmsDataSourcesResult(GetMmsDataSourcesResult):
+        def __await__(self) -> Generator[Any, None, GetMmsDataSourcesResult]: ...
+
 else:
     GetMmsDataSourceConfigResult = derive_output_type(ConfigItem, "GetMmsDataSourceConfigResult")
     GetMmsDataSourceResult = derive_output_type(
@@ -123,26 +142,23 @@ else:
         extra={"request_id": ("requestId", str | None, "The ID of the request that read the data source.")},
     )
 
-    def _await(self: Any) -> Generator[Any, None, Any]:
-        if False:
-            yield self
-        return self
-
-    AwaitableGetMmsDataSourceResult = type(
-        "AwaitableGetMmsDataSourceResult",
-        (GetMmsDataSourceResult,),
-        {"__await__": _await, "__module__": __name__},
-    )
+    AwaitableGetMmsDataSourceResult = _awaitable(GetMmsDataSourceResult)
     GetMmsDataSourcesItemResult = derive_output_type(
         DataSourceSummary,
         "GetMmsDataSourcesItemResult",
         nested={"config": GetMmsDataSourceConfigResult},
     )
+    GetMmsDataSourcesResult = derive_output_type(
+        DataSourceList, "GetMmsDataSourcesResult", nested={"data_sources": GetMmsDataSourcesItemResult}
+    )
+    AwaitableGetMmsDataSourcesResult = _awaitable(GetMmsDataSourcesResult)
 
 
 def data_source_result(data: DataSource, request_id: str | None) -> AwaitableGetMmsDataSourceResult:
     """The Pulumi result for a data source read; password config values become secrets."""
     if data.config:
         data = data.model_copy(update={"config": [_secret_password(item) for item in data.config]})
-    result: AwaitableGetMmsDataSourceResult = build(AwaitableGetMmsDataSourceResult, data, request_id=request_id)
+    result: AwaitableGetMmsDataSourceResult = build(
+        AwaitableGetMmsDataSourceResult, data, request_id=request_id
+    )
     return result

@@ -80,9 +80,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Deadline for one lookup including retries, in milliseconds (default 60000).",
         type="integer",
     ),
-    SettingSpec(
-        "maxConcurrency", "Lookups in flight at once in one program (default 16).", type="integer"
-    ),
+    SettingSpec("maxConcurrency", "Lookups in flight at once in one program (default 16).", type="integer"),
 )
 
 _SPECS = {spec.key: spec for spec in SETTINGS}

@@ -58,7 +58,7 @@ class MmsSession(requests.Session):
     def forget(self) -> None:
         self._observed.facts = None
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         self.sends += 1
         url = request.url or ""
         no_proxy = os.environ.get("NO_PROXY") or os.environ.get("no_proxy")

@@ -62,3 +62,10 @@ def lang(value: Any, argument: str = "lang") -> str | None:
             if fixed.lower() == known.lower():
                 raise ValidationError(argument, f"{argument} must be spelt {known!r}, got {_show(value)}")
     raise ValidationError(argument, f"{argument} must be one of {', '.join(LANGUAGES)}, got {_show(value)}")
+
+
+def name(value: Any, argument: str = "name") -> str:
+    """A data source name: a non-empty string (matched exactly)."""
+    if isinstance(value, str) and value.strip():
+        return value
+    raise ValidationError(argument, f"{argument} must be a non-empty data source name, got {_show(value)}")

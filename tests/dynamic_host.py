@@ -69,12 +69,18 @@ class DynamicHost:
     def configure(self, config: Mapping[str, str]) -> None:
         self.stub.Configure(provider_pb2.ConfigureRequest(args=to_struct(config), acceptSecrets=True))
 
-    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        response = self.stub.Check(provider_pb2.CheckRequest(urn=URN, olds=to_struct(olds), news=to_struct(news)))
+    def check(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        response = self.stub.Check(
+            provider_pb2.CheckRequest(urn=URN, olds=to_struct(olds), news=to_struct(news))
+        )
         return from_struct(response.inputs), [(f.property, f.reason) for f in response.failures]
 
     def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> provider_pb2.DiffResponse:
-        return self.stub.Diff(provider_pb2.DiffRequest(id=id_, urn=URN, olds=to_struct(olds), news=to_struct(news)))
+        return self.stub.Diff(
+            provider_pb2.DiffRequest(id=id_, urn=URN, olds=to_struct(olds), news=to_struct(news))
+        )
 
     def create(self, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         response = self.stub.Create(provider_pb2.CreateRequest(urn=URN, properties=to_struct(props)))

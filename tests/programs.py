@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +49,7 @@ def run_program(
     Returns the registered resources and the program's return value, resolved: a value that is still
     unknown (as in a preview without live data) comes back as `UNKNOWN`.
     """
+    asyncio.set_event_loop(asyncio.new_event_loop())  # set_mocks registers the stack on the current loop
     mocks = RecordingMocks()
     pulumi.runtime.set_mocks(mocks, project="test", stack="dev", preview=preview)
     pulumi.runtime.set_all_config(config, secret_keys)

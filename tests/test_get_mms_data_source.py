@@ -40,11 +40,20 @@ def migration_policy(project: str) -> str:
             "Statement": [
                 {
                     "Effect": "Allow",
-                    "Action": ["odps:CreateTable", "odps:Describe", "odps:Select", "odps:Update", "odps:Alter"],
+                    "Action": [
+                        "odps:CreateTable",
+                        "odps:Describe",
+                        "odps:Select",
+                        "odps:Update",
+                        "odps:Alter",
+                    ],
                     "Resource": [f"acs:odps:*:projects/{project}/tables/*"],
                 },
-                {"Effect": "Allow", "Action": ["odps:CreateInstance", "odps:List"],
-                 "Resource": [f"acs:odps:*:projects/{project}"]},
+                {
+                    "Effect": "Allow",
+                    "Action": ["odps:CreateInstance", "odps:List"],
+                    "Resource": [f"acs:odps:*:projects/{project}"],
+                },
             ],
         },
         sort_keys=True,
@@ -88,10 +97,20 @@ def test_plain_form_returns_an_awaitable_typed_result(mms_emulator: MmsEmulator)
     def program() -> Any:
         result = get_mms_data_source(2000015, with_config=True, lang="en_US")
         assert isinstance(result, GetMmsDataSourceResult)
-        return {"name": result.name, "db": result.db_num, "key": result.config[0].key, "online": result.agent_is_online}
+        return {
+            "name": result.name,
+            "db": result.db_num,
+            "key": result.config[0].key,
+            "online": result.agent_is_online,
+        }
 
     run = run_program(program, preview=True, config=stack_config(mms_emulator))
-    assert run.value == {"name": "demo", "db": 3, "key": "bigquery.range.partition.migrate.type", "online": True}
+    assert run.value == {
+        "name": "demo",
+        "db": 3,
+        "key": "bigquery.range.partition.migrate.type",
+        "online": True,
+    }
 
 
 def test_output_form_keeps_secretness_and_dependencies(mms_emulator: MmsEmulator) -> None:
@@ -102,8 +121,11 @@ def test_output_form_keeps_secretness_and_dependencies(mms_emulator: MmsEmulator
 
         async def facts() -> Any:
             resources = await result.resources()
-            return {"secret": await result.is_secret(), "deps": sorted(r._name for r in resources),
-                    "name": await result.name.future()}
+            return {
+                "secret": await result.is_secret(),
+                "deps": sorted(r._name for r in resources),
+                "name": await result.name.future(),
+            }
 
         return pulumi.Output.from_input(asyncio.ensure_future(facts()))
 
@@ -113,7 +135,10 @@ def test_output_form_keeps_secretness_and_dependencies(mms_emulator: MmsEmulator
 
 def test_password_values_are_secret_outputs(mms_emulator: MmsEmulator) -> None:
     data = mms_emulator.data_source(2000015)
-    data["config"] = [*data["config"], {"key": "hive.password", "type": "password", "value": "pw-distinctive-123"}]
+    data["config"] = [
+        *data["config"],
+        {"key": "hive.password", "type": "password", "value": "pw-distinctive-123"},
+    ]
     mms_emulator.update_data_source(2000015, config=data["config"])
     captured: dict[str, Any] = {}
 

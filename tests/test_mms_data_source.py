@@ -61,9 +61,12 @@ def test_check_returns_live_values_with_inputs(host: DynamicHost, provider: str)
     assert "id" not in inputs  # Pulumi drops an output named id; the id is source_id
 
 
-def test_check_failures_name_each_bad_field(host: DynamicHost, provider: str, mms_emulator: MmsEmulator) -> None:
-    _, failures = host.check({}, news(provider, source_id="abc", lang="fr_FR", with_config="yes",
-                                      drift_fields=["status", "bogus"]))
+def test_check_failures_name_each_bad_field(
+    host: DynamicHost, provider: str, mms_emulator: MmsEmulator
+) -> None:
+    _, failures = host.check(
+        {}, news(provider, source_id="abc", lang="fr_FR", with_config="yes", drift_fields=["status", "bogus"])
+    )
     by_field = dict(failures)
     assert set(by_field) == {"source_id", "lang", "with_config", "drift_fields"}
     assert "positive integer" in by_field["source_id"]
@@ -74,6 +77,7 @@ def test_check_failures_name_each_bad_field(host: DynamicHost, provider: str, mm
 
 def test_a_failed_fetch_is_a_check_failure_naming_the_data_source(host: DynamicHost, provider: str) -> None:
     inputs, failures = host.check({}, news(provider, source_id=777))
+    assert inputs["source_id"] == 777
     assert len(failures) == 1
     field, reason = failures[0]
     assert field == "source_id"
@@ -82,8 +86,9 @@ def test_a_failed_fetch_is_a_check_failure_naming_the_data_source(host: DynamicH
     assert "Traceback" not in reason
 
 
-def test_unknown_inputs_are_passed_through_and_diff_reports_a_change(host: DynamicHost, provider: str,
-                                                                      mms_emulator: MmsEmulator) -> None:
+def test_unknown_inputs_are_passed_through_and_diff_reports_a_change(
+    host: DynamicHost, provider: str, mms_emulator: MmsEmulator
+) -> None:
     inputs, failures = host.check({}, news(provider, source_id=UNKNOWN))
     assert failures == []
     assert is_unknown(inputs["source_id"])
@@ -100,7 +105,9 @@ def test_integers_arrive_as_floats_and_still_build_a_valid_path(host: DynamicHos
     assert inputs["name"] == "demo"
 
 
-def test_create_returns_what_check_returned(host: DynamicHost, provider: str, mms_emulator: MmsEmulator) -> None:
+def test_create_returns_what_check_returned(
+    host: DynamicHost, provider: str, mms_emulator: MmsEmulator
+) -> None:
     checked, _ = host.check({}, news(provider))
     requests_after_check = mms_emulator.stats.requests
     id_, outs = host.create(checked)
@@ -193,10 +200,13 @@ def test_delete_touches_nothing(host: DynamicHost, provider: str, mms_emulator: 
     assert mms_emulator.data_source(SOURCE)["name"] == "demo"
 
 
-def test_password_values_never_reach_state(host: DynamicHost, provider: str, mms_emulator: MmsEmulator) -> None:
+def test_password_values_never_reach_state(
+    host: DynamicHost, provider: str, mms_emulator: MmsEmulator
+) -> None:
     data = mms_emulator.data_source(SOURCE)
     mms_emulator.update_data_source(
-        SOURCE, config=[*data["config"], {"key": "bq.password", "type": "password", "value": "pw-in-state-xyz"}]
+        SOURCE,
+        config=[*data["config"], {"key": "bq.password", "type": "password", "value": "pw-in-state-xyz"}],
     )
     checked, _ = host.check({}, news(provider, with_config=True))
     _, state = host.create(checked)
@@ -209,10 +219,19 @@ def test_provider_reads_credentials_in_the_host_only(host: DynamicHost, provider
     # The same serialized provider works in a host configured differently: nothing was captured.
     bad_host = DynamicHost()
     try:
-        bad_host.configure({"mms:region": "cn-shanghai", "mms:endpoint": "127.0.0.1:9", "mms:protocol": "http",
-                            "mms:accessKey": "x", "mms:secretKey": "y", "mms:maxRetries": "0"})
+        bad_host.configure(
+            {
+                "mms:region": "cn-shanghai",
+                "mms:endpoint": "127.0.0.1:9",
+                "mms:protocol": "http",
+                "mms:accessKey": "x",
+                "mms:secretKey": "y",
+                "mms:maxRetries": "0",
+            }
+        )
         _, failures = bad_host.check({}, news(provider))
-        assert failures and "could not reach" in failures[0][1]
+        assert len(failures) == 1
+        assert "could not reach" in failures[0][1]
     finally:
         bad_host.close()
     _, failures = host.check({}, news(provider))

@@ -29,13 +29,43 @@ SAMPLE: dict[str, Any] = json.loads(
 )
 
 API_DATA_FIELDS = {
-    "id", "region", "name", "dstProject", "dstProjects", "type", "networklink", "lastUpdateTime", "dbNum",
-    "tableNum", "partitionNum", "createTime", "status", "errMsg", "config", "agentIsOnline",
-    "tablesDoingNum", "tablesDoneNum", "tablesPartDoneNum", "tablesFailedNum", "partitionsDoingNum",
-    "partitionsDoneNum", "partitionsFailedNum", "scanId",
+    "id",
+    "region",
+    "name",
+    "dstProject",
+    "dstProjects",
+    "type",
+    "networklink",
+    "lastUpdateTime",
+    "dbNum",
+    "tableNum",
+    "partitionNum",
+    "createTime",
+    "status",
+    "errMsg",
+    "config",
+    "agentIsOnline",
+    "tablesDoingNum",
+    "tablesDoneNum",
+    "tablesPartDoneNum",
+    "tablesFailedNum",
+    "partitionsDoingNum",
+    "partitionsDoneNum",
+    "partitionsFailedNum",
+    "scanId",
 }
 API_CONFIG_FIELDS = {
-    "name", "key", "desc", "placeHolder", "type", "subType", "value", "enums", "required", "group", "subItems",
+    "name",
+    "key",
+    "desc",
+    "placeHolder",
+    "type",
+    "subType",
+    "value",
+    "enums",
+    "required",
+    "group",
+    "subItems",
 }
 
 
@@ -115,7 +145,9 @@ def test_volatile_fields_are_counters_and_times() -> None:
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-(2**53), 2**53), st.text(max_size=8))
 json_value = st.recursive(
     json_leaf,
-    lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(st.text(max_size=5), children, max_size=3)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
     max_leaves=6,
 )
 opt = lambda strategy: st.one_of(st.none(), strategy)  # noqa: E731
@@ -125,33 +157,55 @@ texts = st.text(max_size=12)
 config_items = st.fixed_dictionaries(
     {},
     optional={
-        "name": opt(texts), "key": opt(texts), "desc": opt(texts), "placeHolder": opt(texts),
+        "name": opt(texts),
+        "key": opt(texts),
+        "desc": opt(texts),
+        "placeHolder": opt(texts),
         "type": opt(st.sampled_from(["password", "file", "string", "map", "boolean", "int", "float"])),
-        "subType": opt(texts), "value": json_value, "enums": opt(st.lists(texts, max_size=3)),
-        "required": opt(st.booleans()), "group": opt(texts),
+        "subType": opt(texts),
+        "value": json_value,
+        "enums": opt(st.lists(texts, max_size=3)),
+        "required": opt(st.booleans()),
+        "group": opt(texts),
         "subItems": opt(st.dictionaries(texts, json_value, max_size=3)),
     },
 )
 data_bodies = st.fixed_dictionaries(
     {},
     optional={
-        "id": opt(ints), "region": opt(texts), "name": opt(texts), "dstProject": opt(texts),
+        "id": opt(ints),
+        "region": opt(texts),
+        "name": opt(texts),
+        "dstProject": opt(texts),
         "dstProjects": opt(st.lists(texts, max_size=4)),
         "type": opt(st.sampled_from(["HIVE", "BIGQUERY", "MAXCOMPUTE", "DATABRICKS"])),
-        "networklink": opt(texts), "lastUpdateTime": opt(texts), "dbNum": opt(ints), "tableNum": opt(ints),
-        "partitionNum": opt(ints), "createTime": opt(texts),
+        "networklink": opt(texts),
+        "lastUpdateTime": opt(texts),
+        "dbNum": opt(ints),
+        "tableNum": opt(ints),
+        "partitionNum": opt(ints),
+        "createTime": opt(texts),
         "status": opt(st.sampled_from([s.value for s in DataSourceStatus] + ["NEW_STATE"])),
-        "errMsg": opt(texts), "config": opt(st.lists(config_items, max_size=3)), "agentIsOnline": opt(st.booleans()),
-        "tablesDoingNum": opt(ints), "tablesDoneNum": opt(ints), "tablesPartDoneNum": opt(ints),
-        "tablesFailedNum": opt(ints), "partitionsDoingNum": opt(ints), "partitionsDoneNum": opt(ints),
-        "partitionsFailedNum": opt(ints), "scanId": opt(ints),
+        "errMsg": opt(texts),
+        "config": opt(st.lists(config_items, max_size=3)),
+        "agentIsOnline": opt(st.booleans()),
+        "tablesDoingNum": opt(ints),
+        "tablesDoneNum": opt(ints),
+        "tablesPartDoneNum": opt(ints),
+        "tablesFailedNum": opt(ints),
+        "partitionsDoingNum": opt(ints),
+        "partitionsDoneNum": opt(ints),
+        "partitionsFailedNum": opt(ints),
+        "scanId": opt(ints),
     },
 )
 bodies = st.fixed_dictionaries({"requestId": texts, "data": data_bodies})
 
 
 def _plain(value: Any) -> Any:
-    return value.value if hasattr(value, "value") and not isinstance(value, (ConfigItem, DataSource)) else value
+    return (
+        value.value if hasattr(value, "value") and not isinstance(value, (ConfigItem, DataSource)) else value
+    )
 
 
 def _assert_same(ours: BaseModel, theirs: Any, model: type[BaseModel]) -> None:

@@ -31,8 +31,10 @@ def test_mms_config_wins_over_alicloud_config_over_env() -> None:
 
 def test_alibaba_cloud_env_names_win_over_terraform_names() -> None:
     env = {
-        "ALICLOUD_ACCESS_KEY": "tf-id", "ALICLOUD_SECRET_KEY": "tf-secret",
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": "ac-id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "ac-secret",
+        "ALICLOUD_ACCESS_KEY": "tf-id",
+        "ALICLOUD_SECRET_KEY": "tf-secret",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "ac-id",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "ac-secret",
     }
     creds = Settings.resolve(environ=env).credentials
     assert creds is not None
@@ -44,16 +46,26 @@ def test_alibaba_cloud_env_names_win_over_terraform_names() -> None:
 
 
 def test_config_credentials_come_as_a_group() -> None:
-    cfg = config({"alicloud:accessKey": "a", "alicloud:secretKey": "b", "mms:accessKey": "c", "mms:secretKey": "d",
-                  "mms:securityToken": "t"})
-    creds = Settings.resolve(cfg, {"ALIBABA_CLOUD_ACCESS_KEY_ID": "e", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "f"}).credentials
+    cfg = config(
+        {
+            "alicloud:accessKey": "a",
+            "alicloud:secretKey": "b",
+            "mms:accessKey": "c",
+            "mms:secretKey": "d",
+            "mms:securityToken": "t",
+        }
+    )
+    creds = Settings.resolve(
+        cfg, {"ALIBABA_CLOUD_ACCESS_KEY_ID": "e", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "f"}
+    ).credentials
     assert creds is not None
     assert (creds.access_key_id, creds.access_key_secret, creds.security_token) == ("c", "d", "t")
 
 
 def test_secrets_never_in_repr() -> None:
-    settings = Settings.resolve(config({"mms:accessKey": "AKID", "mms:secretKey": "S3CRET-xyz",
-                                        "mms:securityToken": "TOKEN-xyz"}), {})
+    settings = Settings.resolve(
+        config({"mms:accessKey": "AKID", "mms:secretKey": "S3CRET-xyz", "mms:securityToken": "TOKEN-xyz"}), {}
+    )
     text = repr(settings) + str(settings)
     assert "AKID" in text
     assert "S3CRET-xyz" not in text

@@ -12,7 +12,9 @@ from pulumi_mms import validation
 from pulumi_mms.errors import ValidationError
 
 
-@pytest.mark.parametrize(("value", "expected"), [(2000015, 2000015), ("2000015", 2000015), (" 42 ", 42), (7.0, 7)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(2000015, 2000015), ("2000015", 2000015), (" 42 ", 42), (7.0, 7)]
+)
 def test_source_id_accepts_positive_integers(value: Any, expected: int) -> None:
     assert validation.source_id(value) == expected
 
@@ -41,11 +43,25 @@ def test_lang_lists_accepted_values_and_suggests_spelling() -> None:
         validation.lang("en-us")
 
 
-@given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=True), st.binary(), st.none(), st.booleans(),
-                 st.lists(st.integers(), max_size=2)))
+@given(
+    st.one_of(
+        st.text(),
+        st.integers(),
+        st.floats(allow_nan=True),
+        st.binary(),
+        st.none(),
+        st.booleans(),
+        st.lists(st.integers(), max_size=2),
+    )
+)
 def test_any_input_is_a_value_or_a_validation_error(value: Any) -> None:
-    for check in (validation.source_id, validation.with_config, validation.lang):
+    for check in (validation.source_id, validation.with_config, validation.lang, validation.name):
+        outcome: object
         try:
-            check(value)
+            outcome = check(value)
         except ValidationError as error:
-            assert error.argument in str(error)
+            outcome = error
+        if isinstance(outcome, ValidationError):
+            assert outcome.argument in str(outcome)
+        else:
+            assert outcome is None or outcome == value or isinstance(outcome, int)
