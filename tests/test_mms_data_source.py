@@ -255,3 +255,52 @@ def test_resource_outputs_declared_int_come_out_int() -> None:
     assert run.value == 2000015
     assert type(run.value) is int
     assert run.of_type(TYPE_TOKEN)
+
+
+def test_lookup_by_name_resolves_the_id(host: DynamicHost, provider: str) -> None:
+    checked, failures = host.check({}, {"__provider": provider, "name": "demo"})
+    assert failures == []
+    assert checked["source_id"] == SOURCE
+    id_, outs = host.create(checked)
+    assert id_ == str(SOURCE)
+    assert outs["name"] == "demo"
+
+
+def test_exactly_one_of_id_and_name(host: DynamicHost, provider: str) -> None:
+    _, failures = host.check({}, {"__provider": provider, "name": "demo", "source_id": SOURCE})
+    assert [field for field, _ in failures] == ["source_id"]
+    assert "exactly one of source_id" in failures[0][1]
+    _, failures = host.check({}, {"__provider": provider, "name": "no-such"})
+    assert [field for field, _ in failures] == ["name"]
+    assert "no data source is named 'no-such'" in failures[0][1]
+
+
+def test_wait_for_fails_the_preview_of_a_failed_data_source(
+    host: DynamicHost, provider: str, mms_emulator: MmsEmulator
+) -> None:
+    mms_emulator.update_data_source(SOURCE, status="START_FAILED", errMsg="bad kerberos keytab")
+    _, failures = host.check({}, news(provider, wait_for="ready"))
+    assert [field for field, _ in failures] == ["wait_for"]
+    assert "bad kerberos keytab" in failures[0][1]
+
+
+def test_create_waits_until_ready_and_outputs_the_ready_state(
+    host: DynamicHost, provider: str, mms_emulator: MmsEmulator
+) -> None:
+    mms_emulator.script_states(
+        SOURCE, [{"status": "STARTING", "agentIsOnline": False}, {"status": "STARTED", "agentIsOnline": True}]
+    )
+    checked, failures = host.check({}, news(provider, wait_for="ready", wait_timeout=30))
+    assert failures == []
+    assert checked["status"] == "STARTING"  # the preview shows the current state
+    _, outs = host.create(checked)
+    assert outs["status"] == "STARTED"
+    assert outs["agent_is_online"] is True
+    assert mms_emulator.stats.requests == 2
+
+
+def test_bad_wait_arguments_are_check_failures(host: DynamicHost, provider: str) -> None:
+    _, failures = host.check({}, news(provider, wait_for="eventually"))
+    assert [field for field, _ in failures] == ["wait_for"]
+    _, failures = host.check({}, news(provider, wait_timeout=10))
+    assert [field for field, _ in failures] == ["wait_timeout"]
