@@ -1,6 +1,8 @@
 """Read Alibaba Cloud MaxCompute Migration Assist (MMS) data sources from Pulumi programs.
 
-- `get_mms_data_source` / `get_mms_data_source_output`: the data-source functions.
+- `get_mms_data_source` / `get_mms_data_source_output`: read one data source (by id or exact name,
+  optionally waiting until it is ready).
+- `get_mms_data_sources` / `get_mms_data_sources_output`: every data source matching some filters.
 - `MmsDataSource`: a read-only dynamic resource whose values show in `pulumi preview` and whose drift
   shows as a diff.
 - `MmsClient`: the signed API client underneath, usable on its own.
@@ -12,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from .client import MmsClient
 from .errors import (
+    AmbiguousDataSource,
     CredentialsError,
     DataSourceNotFound,
     InvalidRequest,
     MalformedResponse,
     MmsError,
+    NotReady,
     PermissionDenied,
     ServiceUnavailable,
     Throttled,
@@ -33,21 +37,30 @@ _LAZY = {
     "VOLATILE_FIELDS": "drift",
     "get_mms_data_source": "get_mms_data_source",
     "get_mms_data_source_output": "get_mms_data_source",
+    "get_mms_data_sources": "get_mms_data_sources",
+    "get_mms_data_sources_output": "get_mms_data_sources",
     "MmsDataSource": "mms_data_source",
     "MmsDataSourceProvider": "mms_data_source",
     "AwaitableGetMmsDataSourceResult": "outputs",
     "GetMmsDataSourceConfigResult": "outputs",
     "GetMmsDataSourceResult": "outputs",
+    "AwaitableGetMmsDataSourcesResult": "outputs",
+    "GetMmsDataSourcesItemResult": "outputs",
+    "GetMmsDataSourcesResult": "outputs",
 }
 
 if TYPE_CHECKING:
     from .drift import ALL_DRIFT_FIELDS, DEFAULT_DRIFT_FIELDS, VOLATILE_FIELDS
     from .get_mms_data_source import get_mms_data_source, get_mms_data_source_output
+    from .get_mms_data_sources import get_mms_data_sources, get_mms_data_sources_output
     from .mms_data_source import MmsDataSource, MmsDataSourceProvider
     from .outputs import (
         AwaitableGetMmsDataSourceResult,
+        AwaitableGetMmsDataSourcesResult,
         GetMmsDataSourceConfigResult,
         GetMmsDataSourceResult,
+        GetMmsDataSourcesItemResult,
+        GetMmsDataSourcesResult,
     )
 
 
@@ -64,7 +77,9 @@ __all__ = [
     "ALL_DRIFT_FIELDS",
     "DEFAULT_DRIFT_FIELDS",
     "VOLATILE_FIELDS",
+    "AmbiguousDataSource",
     "AwaitableGetMmsDataSourceResult",
+    "AwaitableGetMmsDataSourcesResult",
     "ConfigItem",
     "ConfigItemType",
     "CredentialsError",
@@ -74,12 +89,15 @@ __all__ = [
     "DataSourceType",
     "GetMmsDataSourceConfigResult",
     "GetMmsDataSourceResult",
+    "GetMmsDataSourcesItemResult",
+    "GetMmsDataSourcesResult",
     "InvalidRequest",
     "MalformedResponse",
     "MmsClient",
     "MmsDataSource",
     "MmsDataSourceProvider",
     "MmsError",
+    "NotReady",
     "PermissionDenied",
     "RetryPolicy",
     "ServiceUnavailable",
@@ -89,4 +107,6 @@ __all__ = [
     "ValidationError",
     "get_mms_data_source",
     "get_mms_data_source_output",
+    "get_mms_data_sources",
+    "get_mms_data_sources_output",
 ]
