@@ -4,7 +4,8 @@ The provider runs in Pulumi's dynamic-provider host (`python -m pulumi.dynamic`)
 support provider previews, so during `pulumi preview` the engine shows the *checked inputs* as the new
 state. `check` therefore fetches the live data source and returns its fields with the inputs: the preview
 shows live values, and drift shows as a property-level diff. `create`/`update` return exactly what was
-checked, so what the preview showed is what gets applied. Nothing in the cloud is ever changed.
+checked, so what the preview showed is what gets applied, unless `wait_for` asks them to wait until the
+data source is ready (a preview never waits). Nothing in the cloud is ever changed.
 
 The provider instance holds nothing when pickled into state (`__provider`): settings and credentials are
 read in the host by `configure`, from the stack config and the host's environment.
@@ -32,8 +33,6 @@ from .client import MmsClient, shared_client
 from .errors import DataSourceNotFound, MmsError, ValidationError
 from .model import DataSource
 from .settings import Settings
-
-PROVIDER_KEY = "__provider"
 
 
 def _not_known(value: Any) -> bool:
