@@ -42,15 +42,22 @@ class ProgramRun:
 
 
 def run_program(
-    program: Callable[[], Any], *, preview: bool, config: dict[str, str], secret_keys: list[str] | None = None
+    program: Callable[[], Any],
+    *,
+    preview: bool,
+    config: dict[str, str],
+    secret_keys: list[str] | None = None,
+    mocks: RecordingMocks | None = None,
 ) -> ProgramRun:
     """Run `program` as `pulumi preview` (preview=True) or `pulumi up` would, against mocks.
+
+    `mocks` may be a RecordingMocks subclass that answers some resources itself.
 
     Returns the registered resources and the program's return value, resolved: a value that is still
     unknown (as in a preview without live data) comes back as `UNKNOWN`.
     """
     asyncio.set_event_loop(asyncio.new_event_loop())  # set_mocks registers the stack on the current loop
-    mocks = RecordingMocks()
+    mocks = mocks or RecordingMocks()
     pulumi.runtime.set_mocks(mocks, project="test", stack="dev", preview=preview)
     pulumi.runtime.set_all_config(config, secret_keys)
     seen: dict[str, Any] = {"value": UNKNOWN}

@@ -1,0 +1,198 @@
+"""The `pulumi-mms` command: look up a data source, run the local emulator, or run the demo.
+
+`get` goes through `Settings.resolve` and `MmsClient`, the lookup path of the Pulumi functions, without
+importing pulumi (it starts fast). Errors are one line with the fix; exit codes: 0 ok, 1 other error,
+2 usage or invalid input, 3 not found, 4 credentials or permission. A traceback only with `--debug`.
+Secret values (access key secret, security token) are scrubbed from anything printed, even with
+`--debug`; password config values are masked unless `--show-secrets`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+
+from .errors import CredentialsError, DataSourceNotFound, MmsError, PermissionDenied, ValidationError
+from .settings import SETTINGS, Settings
+from .validation import LANGUAGES
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AUTH = 0, 1, 2, 3, 4
+REDACTED = "********"
+
+
+def exit_code(error: MmsError) -> int:
+    if isinstance(error, ValidationError):
+        return EXIT_USAGE
+    if isinstance(error, DataSourceNotFound):
+        return EXIT_NOT_FOUND
+    if isinstance(error, (CredentialsError, PermissionDenied)):
+        return EXIT_AUTH
+    return EXIT_ERROR
+
+
+class Redactor:
+    """Replaces known secret values in text: the secret settings as found in the environment or resolved.
+
+    Values shorter than MIN_SECRET are not secrets worth the name, and replacing them would garble output.
+    """
+
+    MIN_SECRET = 8
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.secrets: set[str] = set()
+        self.add(*(environ.get(name) for spec in SETTINGS if spec.secret for name in spec.env))
+
+    def add(self, *values: str | None) -> None:
+        self.secrets.update(value for value in values if value and len(value) >= self.MIN_SECRET)
+
+    def __call__(self, text: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+class _RedactingFormatter(logging.Formatter):
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__("%(name)s: %(message)s")
+        self._redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._redact(super().format(record))
+
+
+def _write(text: str, redact: Redactor, stream: str = "stdout") -> None:
+    (sys.stdout if stream == "stdout" else sys.stderr).write(redact(text))
+
+
+# -- commands --------------------------------------------------------------------------------------------
+
+
+def _get(args: argparse.Namespace, redact: Redactor) -> int:
+    from . import render, validation
+    from .client import MmsClient
+
+    source_id = validation.source_id(args.source_id, "SOURCE_ID")
+    settings = Settings.resolve(
+        environ=os.environ, region=args.region, endpoint=args.endpoint, protocol=args.protocol
+    )
+    if settings.credentials is not None:
+        redact.add(settings.credentials.access_key_secret, settings.credentials.security_token)
+    client = MmsClient(settings)
+    response = client.get_data_source(
+        source_id, with_config=True if args.with_config else None, lang=args.lang
+    )
+    if args.output == "table":
+        text = render.table(response.data, show_secrets=args.show_secrets)
+    else:
+        body = render.dump(response, show_secrets=args.show_secrets)
+        text = render.to_json(body) if args.output == "json" else render.to_yaml(body)
+    # Password values the user asked to see are not scrubbed; everything else is.
+    sys.stdout.write(text if args.show_secrets else redact(text))
+    return EXIT_OK
+
+
+def _emulator(args: argparse.Namespace, _redact: Redactor) -> int:
+    from .testing.__main__ import serve
+
+    return serve(args.args)
+
+
+def _demo(args: argparse.Namespace, _redact: Redactor) -> int:
+    from .demo import run
+
+    return run()
+
+
+# -- parsing and running ---------------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="log requests and show tracebacks")
+    top = argparse.ArgumentParser(
+        prog="pulumi-mms",
+        description="Read MaxCompute Migration Assist (MMS) data sources; run a local emulator or the demo.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    get = commands.add_parser(
+        "get",
+        parents=[common],
+        help="look up one data source (GetMmsDataSource)",
+        description="Look up one data source, with the settings a Pulumi program would use "
+        "(env: ALIBABA_CLOUD_REGION_ID, ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET, MMS_ENDPOINT, ...).",
+    )
+    get.add_argument("source_id", metavar="SOURCE_ID", help="the data source id, e.g. 2000015")
+    get.add_argument("--with-config", action="store_true", help="include the configuration items")
+    get.add_argument("--lang", choices=LANGUAGES, help="language of configuration item descriptions")
+    get.add_argument("--region", help="region id, e.g. cn-shanghai")
+    get.add_argument("--endpoint", metavar="HOST[:PORT]", help="endpoint override")
+    get.add_argument("--protocol", choices=("http", "https"), help="default https")
+    get.add_argument("--output", "-o", choices=("table", "json", "yaml"), default="table")
+    get.add_argument("--show-secrets", action="store_true", help="show password config values")
+    get.set_defaults(run=_get)
+
+    emulator = commands.add_parser(
+        "emulator",
+        add_help=False,  # its options and --help are the emulator's own (pulumi_mms.testing)
+        help="run the local MMS API emulator [--port N] [--data FILE] (see `pulumi-mms emulator --help`)",
+    )
+    emulator.set_defaults(run=_emulator, debug=False, passthrough=True)
+
+    demo = commands.add_parser(
+        "demo", parents=[common], help="lookup, example preview and drift against the embedded emulator"
+    )
+    demo.set_defaults(run=_demo)
+    return top
+
+
+def _configure_logging(debug: bool, redact: Redactor) -> None:
+    if not debug:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RedactingFormatter(redact))
+    logger = logging.getLogger("pulumi_mms")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+def _fail(message: str, redact: Redactor) -> None:
+    _write(f"error: {message}\n", redact, "stderr")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    if extra and not getattr(args, "passthrough", False):
+        top.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.args = extra
+    redact = Redactor(os.environ)
+    _configure_logging(args.debug, redact)
+    run: Callable[[argparse.Namespace, Redactor], int] = args.run
+    try:
+        return run(args, redact)
+    except MmsError as error:
+        if args.debug:
+            _write(traceback.format_exc(), redact, "stderr")
+        _fail(str(error), redact)
+        return exit_code(error)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if args.debug:
+            _write(traceback.format_exc(), redact, "stderr")
+            _fail(f"unexpected {type(error).__name__}: {error}", redact)
+        else:
+            _fail(
+                f"unexpected {type(error).__name__}: {error} (rerun with --debug for the traceback)", redact
+            )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
