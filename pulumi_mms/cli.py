@@ -15,17 +15,29 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from .errors import CredentialsError, DataSourceNotFound, MmsError, PermissionDenied, ValidationError
+from .errors import (
+    AmbiguousDataSource,
+    CredentialsError,
+    DataSourceNotFound,
+    MmsError,
+    PermissionDenied,
+    ValidationError,
+)
+from .readiness import CONDITIONS
 from .settings import SETTINGS, Settings
 from .validation import LANGUAGES
+
+if TYPE_CHECKING:
+    from .client import MmsClient
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AUTH = 0, 1, 2, 3, 4
 REDACTED = "********"
 
 
 def exit_code(error: MmsError) -> int:
-    if isinstance(error, ValidationError):
+    if isinstance(error, (ValidationError, AmbiguousDataSource)):
         return EXIT_USAGE
     if isinstance(error, DataSourceNotFound):
         return EXIT_NOT_FOUND
@@ -71,28 +83,69 @@ def _write(text: str, redact: Redactor, stream: str = "stdout") -> None:
 # -- commands --------------------------------------------------------------------------------------------
 
 
-def _get(args: argparse.Namespace, redact: Redactor) -> int:
-    from . import render, validation
+def _client(args: argparse.Namespace, redact: Redactor) -> MmsClient:
     from .client import MmsClient
 
-    source_id = validation.source_id(args.source_id, "SOURCE_ID")
     settings = Settings.resolve(
         environ=os.environ, region=args.region, endpoint=args.endpoint, protocol=args.protocol
     )
     if settings.credentials is not None:
         redact.add(settings.credentials.access_key_secret, settings.credentials.security_token)
-    client = MmsClient(settings)
-    response = client.get_data_source(
-        source_id, with_config=True if args.with_config else None, lang=args.lang
-    )
+    return MmsClient(settings)
+
+
+def _print(text: str, redact: Redactor, show_secrets: bool = False) -> int:
+    # Password values the user asked to see are not scrubbed; everything else is.
+    sys.stdout.write(text if show_secrets else redact(text))
+    return EXIT_OK
+
+
+def _get(args: argparse.Namespace, redact: Redactor) -> int:
+    from . import discovery, readiness, render, validation
+
+    if (args.source_id is None) == (args.name is None):
+        raise ValidationError("SOURCE_ID", "give a SOURCE_ID or --name NAME (exactly one)")
+    source_id = None if args.source_id is None else validation.source_id(args.source_id, "SOURCE_ID")
+    wait = readiness.Wait.parse(args.wait, args.wait_timeout)
+    client = _client(args, redact)
+    if source_id is None:
+        source_id = validation.source_id(discovery.find_by_name(client, args.name).id)
+    options = {"with_config": True if args.with_config else None, "lang": args.lang}
+    if wait is None:
+        response = client.get_data_source(source_id, **options)
+    else:
+        response = readiness.wait_until(client, source_id, wait, on_progress=_progress, **options)
     if args.output == "table":
         text = render.table(response.data, show_secrets=args.show_secrets)
     else:
-        body = render.dump(response, show_secrets=args.show_secrets)
-        text = render.to_json(body) if args.output == "json" else render.to_yaml(body)
-    # Password values the user asked to see are not scrubbed; everything else is.
-    sys.stdout.write(text if args.show_secrets else redact(text))
-    return EXIT_OK
+        text = _serialise(render.dump(response, show_secrets=args.show_secrets), args.output)
+    return _print(text, redact, args.show_secrets)
+
+
+def _progress(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def _list(args: argparse.Namespace, redact: Redactor) -> int:
+    from . import discovery, render
+
+    items = discovery.list_matching(
+        _client(args, redact),
+        name_regex=args.name_regex,
+        type=args.type,
+        status=args.status,
+        region=args.filter_region,
+    )
+    text = (
+        render.listing(items) if args.output == "table" else _serialise(render.dump_list(items), args.output)
+    )
+    return _print(text, redact)
+
+
+def _serialise(body: object, output: str) -> str:
+    from . import render
+
+    return render.to_json(body) if output == "json" else render.to_yaml(body)
 
 
 def _emulator(args: argparse.Namespace, _redact: Redactor) -> int:
@@ -108,6 +161,13 @@ def _demo(args: argparse.Namespace, _redact: Redactor) -> int:
 
 
 # -- parsing and running ---------------------------------------------------------------------------------
+
+
+def _connection_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--region", help="region id, e.g. cn-shanghai")
+    command.add_argument("--endpoint", metavar="HOST[:PORT]", help="endpoint override")
+    command.add_argument("--protocol", choices=("http", "https"), help="default https")
+    command.add_argument("--output", "-o", choices=("table", "json", "yaml"), default="table")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -126,15 +186,28 @@ def parser() -> argparse.ArgumentParser:
         description="Look up one data source, with the settings a Pulumi program would use "
         "(env: ALIBABA_CLOUD_REGION_ID, ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET, MMS_ENDPOINT, ...).",
     )
-    get.add_argument("source_id", metavar="SOURCE_ID", help="the data source id, e.g. 2000015")
+    get.add_argument("source_id", metavar="SOURCE_ID", nargs="?", help="the data source id, e.g. 2000015")
+    get.add_argument("--name", help="look the data source up by its exact name instead of SOURCE_ID")
     get.add_argument("--with-config", action="store_true", help="include the configuration items")
     get.add_argument("--lang", choices=LANGUAGES, help="language of configuration item descriptions")
-    get.add_argument("--region", help="region id, e.g. cn-shanghai")
-    get.add_argument("--endpoint", metavar="HOST[:PORT]", help="endpoint override")
-    get.add_argument("--protocol", choices=("http", "https"), help="default https")
-    get.add_argument("--output", "-o", choices=("table", "json", "yaml"), default="table")
+    get.add_argument("--wait", choices=tuple(CONDITIONS), help="poll until the data source is in this state")
+    get.add_argument("--wait-timeout", type=float, metavar="SECONDS", help="how long --wait waits (600)")
     get.add_argument("--show-secrets", action="store_true", help="show password config values")
+    _connection_arguments(get)
     get.set_defaults(run=_get)
+
+    listing = commands.add_parser(
+        "list",
+        parents=[common],
+        help="list data sources (ListMmsDataSources, every page) with filters",
+        description="List the data sources matching every given filter, ordered by id.",
+    )
+    listing.add_argument("--name-regex", metavar="REGEX", help="a regular expression searched in the name")
+    listing.add_argument("--type", help="HIVE, BIGQUERY, MAXCOMPUTE, ... (exact)")
+    listing.add_argument("--status", help="STARTED, STOPPED, ... (exact)")
+    listing.add_argument("--filter-region", metavar="REGION", help="the data sources' region (exact)")
+    _connection_arguments(listing)
+    listing.set_defaults(run=_list)
 
     emulator = commands.add_parser(
         "emulator",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
-from .model import ConfigItem, DataSource, GetMmsDataSourceResponse
+from .model import ConfigItem, DataSource, DataSourceSummary, GetMmsDataSourceResponse
 
 MASK = "********"
 _COUNTER = re.compile(r"^(?P<kind>tables|partitions)_(?P<state>\w+)_num$")
@@ -156,3 +156,21 @@ def to_yaml(body: Any) -> str:
 
     text: str = yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
     return text
+
+
+LIST_COLUMNS = ("id", "name", "type", "status", "agent_is_online", "region", "dst_projects", "scan_status")
+"""The fields `pulumi-mms list` shows for each data source (all of them are in the JSON/YAML output)."""
+
+
+def listing(items: Sequence[DataSourceSummary]) -> str:
+    """Data sources as one row each."""
+    if not items:
+        return "No data sources match.\n"
+    rows = [[label(column) for column in LIST_COLUMNS]]
+    rows += [[show(getattr(item, column)) for column in LIST_COLUMNS] for item in items]
+    return "\n".join([*_grid(rows, indent=""), "", f"{len(items)} data source(s)"]) + "\n"
+
+
+def dump_list(items: Sequence[DataSourceSummary]) -> list[dict[str, Any]]:
+    """Data sources as the API sent them (wire names, only the fields it had)."""
+    return [item.model_dump(mode="json", by_alias=True, exclude_unset=True) for item in items]

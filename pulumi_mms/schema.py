@@ -32,8 +32,9 @@ from pydantic.alias_generators import to_camel, to_snake
 
 from . import drift
 from .get_mms_data_source import get_mms_data_source, get_mms_data_source_output
+from .get_mms_data_sources import get_mms_data_sources, get_mms_data_sources_output
 from .mms_data_source import MmsDataSource
-from .model import DataSource, GetMmsDataSourceResponse, is_volatile, wire_name
+from .model import DataSource, DataSourceList, GetMmsDataSourceResponse, is_volatile, wire_name
 from .settings import SETTINGS
 
 PACKAGE = "mms"
@@ -99,6 +100,7 @@ def functions() -> tuple[Function, ...]:
             GetMmsDataSourceResponse,
             flatten="data",
         ),
+        Function("getMmsDataSources", get_mms_data_sources, get_mms_data_sources_output, DataSourceList),
     )
 
 

@@ -261,3 +261,53 @@ def test_redactor_scrubs_secret_settings_from_text() -> None:
     redact.add("sts-token-value-2", None, "short")
     text = "key LTAIabc secret s3cr3t-value-1 token sts-token-value-2 short"
     assert redact(text) == "key LTAIabc secret ******** token ******** short"
+
+
+def test_get_by_name(env: dict[str, str]) -> None:
+    result = cli("get", "--name", "demo", "-o", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["data"]["id"] == SOURCE
+    missing = cli("get", "--name", "nope", env=env)
+    assert missing.returncode == 3
+    assert "no data source is named 'nope'" in missing.stderr
+    both = cli("get", str(SOURCE), "--name", "demo", env=env)
+    assert both.returncode == 2
+    assert "exactly one" in both.stderr
+
+
+def test_get_by_ambiguous_name_is_a_usage_error(mms_emulator: MmsEmulator, env: dict[str, str]) -> None:
+    mms_emulator.put_data_source({**mms_emulator.data_source(SOURCE), "id": 2000016})
+    result = cli("get", "--name", "demo", env=env)
+    assert result.returncode == 2
+    assert "2 data sources are named 'demo'" in result.stderr
+
+
+def test_get_wait_returns_once_ready_and_fails_on_a_failed_data_source(
+    mms_emulator: MmsEmulator, env: dict[str, str]
+) -> None:
+    mms_emulator.script_states(SOURCE, [{"status": "STARTED", "agentIsOnline": True}])
+    ready = cli("get", str(SOURCE), "--wait", "ready", "-o", "json", env=env)
+    assert ready.returncode == 0, ready.stderr
+    assert json.loads(ready.stdout)["data"]["status"] == "STARTED"
+    mms_emulator.script_states(SOURCE, [{"status": "START_FAILED", "errMsg": "keytab expired"}])
+    failed = cli("get", str(SOURCE), "--wait", "ready", env=env)
+    assert failed.returncode == 1
+    assert "keytab expired" in failed.stderr
+
+
+def test_list_filters_and_outputs(mms_emulator: MmsEmulator, env: dict[str, str]) -> None:
+    from pulumi_mms.testing import generate_data_sources
+
+    mms_emulator.put_data_sources(generate_data_sources(60, seed=5))
+    expected = sorted(d["id"] for d in mms_emulator.data_sources() if d["status"] == "STARTED")
+    as_json = cli("list", "--status", "STARTED", "-o", "json", env=env)
+    assert as_json.returncode == 0, as_json.stderr
+    assert [item["id"] for item in json.loads(as_json.stdout)] == expected
+    table = cli("list", "--name-regex", "^demo$", env=env)
+    assert table.returncode == 0, table.stderr
+    assert re.search(r"^id\s+name\s+type\s+status", table.stdout, re.M)
+    assert re.search(r"^2000015\s+demo\s+BIGQUERY\s+STARTED\s+yes", table.stdout, re.M)
+    assert "1 data source(s)" in table.stdout
+    bad = cli("list", "--name-regex", "(", env=env)
+    assert bad.returncode == 2
+    assert "name_regex" in bad.stderr
