@@ -26,9 +26,8 @@ def gate(facts: list[Any]) -> str:
     if status == "STARTED" and online:
         return str(project)
     agent = "online" if online else "offline"
-    reason = (
-        f" ({err_msg})" if err_msg and str(status).endswith("_FAILED") else ""
-    )  # errMsg explains failures
+    failed = str(status).endswith("_FAILED")
+    reason = f" ({err_msg})" if err_msg and failed else ""  # errMsg is only meaningful for failures
     raise pulumi.RunError(
         f"MMS data source {source_id} ({name}) is not ready to migrate: status {status}{reason}, "
         f"agent {agent}. Start the data source and its agent in the MaxCompute console "
