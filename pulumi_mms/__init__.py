@@ -9,7 +9,9 @@
 - `pulumi_mms.testing`: a local emulator of the API for tests.
 """
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .client import MmsClient
@@ -71,6 +73,23 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+class _Package(ModuleType):
+    """Keeps `pulumi_mms.get_mms_data_source(s)` the functions once their modules are imported.
+
+    Importing a submodule makes Python set the package attribute of the same name to the module; with the
+    lazy loading above, `from pulumi_mms import get_mms_data_source` then returned the module. As in
+    Pulumi's generated SDKs, the function wins (the module stays in `sys.modules`).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and _LAZY.get(name) == name and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

@@ -24,7 +24,7 @@ from alibabacloud_credentials.provider import (
 )
 
 from .errors import CredentialsError
-from .settings import StaticCredentials
+from .settings import StaticCredentials, env_credentials
 
 _HINT = (
     "set mms:accessKey and mms:secretKey (as secrets) or alicloud:accessKey/secretKey in the stack config, "
@@ -90,14 +90,13 @@ def _chain_providers(profile: str | None, env: Mapping[str, str]) -> list[tuple[
     profile_name = profile or env.get("ALIBABA_CLOUD_PROFILE")
     home = env.get("HOME") or os.path.expanduser("~")
     if env.get("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "false").lower() != "true":
-        providers.append(
-            (
-                "CLI profile ~/.aliyun/config.json",
-                CLIProfileCredentialsProvider(
-                    profile_name=profile_name, profile_file=os.path.join(home, ".aliyun", "config.json")
-                ),
-            )
+        cli = CLIProfileCredentialsProvider(
+            profile_name=profile_name, profile_file=os.path.join(home, ".aliyun", "config.json")
         )
+        # Without a name the library falls back to ALIBABA_CLOUD_PROFILE as it was at *import*; ours is
+        # the one read now (None: the file's `current` profile).
+        cli._profile_name = profile_name
+        providers.append(("CLI profile ~/.aliyun/config.json", cli))
     providers.append(
         (
             "credentials file",
@@ -125,7 +124,15 @@ def _chain_providers(profile: str | None, env: Mapping[str, str]) -> list[tuple[
 def credential_client(
     static: StaticCredentials | None, profile: str | None, environ: Mapping[str, str] | None = None
 ) -> CredentialClient:
-    """A credentials client for tea's `Config(credential=...)`: static keys if given, else the chain."""
+    """A credentials client for tea's `Config(credential=...)`.
+
+    First match wins: `static` keys; keys in the environment (`ALIBABA_CLOUD_ACCESS_KEY_*`, then
+    `ALICLOUD_*`), read now; then the default chain (OIDC, CLI profile, credentials file, ECS RAM role,
+    credentials URI), built from the environment as it is now.
+    """
+    env = dict(os.environ if environ is None else environ)
+    if static is None:
+        static = env_credentials(env)
     if static is not None:
         if static.security_token:
             provider: Any = StaticSTSCredentialsProvider(
@@ -138,5 +145,4 @@ def credential_client(
                 access_key_id=static.access_key_id, access_key_secret=static.access_key_secret
             )
         return CredentialClient(provider=provider)
-    env = dict(os.environ if environ is None else environ)
     return CredentialClient(provider=_Chain(_chain_providers(profile, env)))

@@ -19,6 +19,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from .model import DataSource, is_volatile
+from .validation import show
 
 INPUT_FIELDS: tuple[str, ...] = (
     "source_id",
@@ -93,5 +94,6 @@ def drift_problem(value: Any) -> str | None:
         return "drift_fields must be a list of field names, e.g. ['status', 'dst_projects']"
     unknown = [name for name in value if name not in STATE_FIELDS]
     if unknown:
-        return f"drift_fields has unknown field(s) {unknown}; valid fields: {', '.join(STATE_FIELDS)}"
+        shown = show(unknown)
+        return f"drift_fields has unknown field(s) {shown}; valid fields: {', '.join(STATE_FIELDS)}"
     return None

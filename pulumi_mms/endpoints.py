@@ -68,7 +68,10 @@ KNOWN_REGIONS: frozenset[str] = frozenset(
 
 CENTRAL_ENDPOINT = "maxcompute.aliyuncs.com"
 _REGION_SHAPE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
-_HOST_PORT = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?"
+_HOST_PORT = re.compile(
+    rf"(?:{_LABEL}\.)*{_LABEL}\.?(:[0-9]{{1,5}})?|\[[0-9A-Fa-f:.]+\](:[0-9]{{1,5}})?"
+)
 
 
 def resolve_endpoint(region: str, network: str = "public") -> str:
@@ -91,7 +94,7 @@ def region_problem(region: str) -> str | None:
     close = difflib.get_close_matches(region, sorted(KNOWN_REGIONS), n=1, cutoff=0.8)
     if close:
         return f"unknown region {region!r}; did you mean {close[0]!r}?"
-    if not _REGION_SHAPE.match(region):
+    if not _REGION_SHAPE.fullmatch(region):
         return f"{region!r} is not a region id; use one like 'cn-shanghai' or 'ap-southeast-1'"
     return None
 
@@ -105,8 +108,11 @@ def endpoint_problem(endpoint: str) -> str | None:
         )
     if "/" in endpoint or "?" in endpoint:
         return f"endpoint {endpoint!r} has a path; give only host[:port] (e.g. 'maxcompute.aliyuncs.com')"
-    if not _HOST_PORT.match(endpoint):
+    if not _HOST_PORT.fullmatch(endpoint):
         return (
             f"endpoint {endpoint!r} is not a host[:port] (e.g. 'maxcompute.aliyuncs.com' or '127.0.0.1:8080')"
         )
+    port = endpoint.rsplit("]", 1)[-1].rpartition(":")[2] if ":" in endpoint.rsplit("]", 1)[-1] else ""
+    if port and not 0 < int(port) <= 65535:
+        return f"endpoint {endpoint!r} has port {int(port)}; a port is 1 to 65535"
     return None

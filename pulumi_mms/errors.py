@@ -15,12 +15,15 @@ Everything the package raises for bad input, bad configuration or a failed API c
     └── MalformedResponse      the service answered something that is not a valid response
 
 Each carries what a person needs to act: the data source, the region, the endpoint, the error code, the
-HTTP status and the request id. No message or repr ever contains a secret: nothing secret is passed in.
+HTTP status, the request id and (after retries) how many attempts were made. No message or repr ever
+contains a secret: nothing secret is passed in.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+_E = TypeVar("_E", bound="MmsError")
 
 
 class MmsError(Exception):
@@ -37,6 +40,7 @@ class MmsError(Exception):
         status_code: int | None = None,
         request_id: str | None = None,
         hint: str | None = None,
+        attempts: int | None = None,
     ) -> None:
         self.message = message
         self.source_id = source_id
@@ -46,18 +50,33 @@ class MmsError(Exception):
         self.status_code = status_code
         self.request_id = request_id
         self.hint = hint
+        self.attempts = attempts
         super().__init__(self._render())
+
+    def with_context(self: _E, **facts: Any) -> _E:
+        """Fill the facts this error does not know yet (e.g. the region of a credentials-chain error).
+
+        Facts already set are kept; the message is re-rendered. Returns the error itself.
+        """
+        for name, value in facts.items():
+            if name not in _CONTEXT_FIELDS:
+                raise TypeError(f"unknown error context field {name!r}")
+            if value is not None and getattr(self, name, None) is None:
+                setattr(self, name, value)
+        self.args = (self._render(),)
+        return self
 
     def _render(self) -> str:
         parts = [self.message]
         facts = [
-            f"{label} {value}"
-            for label, value in (
-                ("code", self.code),
-                ("HTTP", self.status_code),
-                ("region", self.region),
-                ("endpoint", self.endpoint),
-                ("request id", self.request_id),
+            template.format(value)
+            for template, value in (
+                ("code {}", self.code),
+                ("HTTP {}", self.status_code),
+                ("region {}", self.region),
+                ("endpoint {}", self.endpoint),
+                ("request id {}", self.request_id),
+                ("{} attempts", self.attempts if (self.attempts or 0) > 1 else None),
             )
             if value not in (None, "")
         ]
@@ -84,7 +103,13 @@ class MmsError(Exception):
             "status_code": self.status_code,
             "request_id": self.request_id,
             "hint": self.hint,
+            "attempts": self.attempts,
         }
+
+
+_CONTEXT_FIELDS = frozenset(
+    ("source_id", "region", "endpoint", "code", "status_code", "request_id", "hint", "attempts")
+)
 
 
 def _rebuild(cls: type[MmsError], message: str, context: dict[str, Any]) -> MmsError:

@@ -89,9 +89,15 @@ class MmsDataSourceProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         # Runs in the host after unpickling: whatever is set here never reaches state.
-        self._settings = Settings.resolve(config=req.config.get)
+        try:
+            self._settings = Settings.resolve(config=req.config.get)
+        except ValidationError as error:  # bad stack config: check reports it as a failure, not a traceback
+            self._config_error = error
 
     def _client(self) -> MmsClient:
+        config_error: ValidationError | None = getattr(self, "_config_error", None)
+        if config_error is not None:
+            raise config_error
         settings: Settings | None = getattr(self, "_settings", None)
         if settings is None:  # an engine that never called Configure: environment only
             settings = self._settings = Settings.resolve()
@@ -113,6 +119,9 @@ class MmsDataSourceProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, failures = _inputs_problems(news)
+        config_error: ValidationError | None = getattr(self, "_config_error", None)
+        if config_error is not None:
+            failures.append(CheckFailure(config_error.argument, f"invalid stack config: {config_error}"))
         if failures or drift.is_unknown(inputs):
             return CheckResult(inputs, failures)
         try:

@@ -17,6 +17,7 @@ import attrs
 from .client import MmsClient
 from .errors import NotReady, ValidationError
 from .model import DataSource, DataSourceStatus, GetMmsDataSourceResponse
+from .validation import show
 
 
 def _started(data: DataSource) -> bool:
@@ -53,7 +54,7 @@ class Wait:
     def _known(self, _attribute: object, value: str) -> None:
         if value not in CONDITIONS:
             raise ValidationError(
-                "wait_for", f"wait_for must be one of {', '.join(CONDITIONS)}, got {value!r}"
+                "wait_for", f"wait_for must be one of {', '.join(CONDITIONS)}, got {show(value)}"
             )
 
     @classmethod
@@ -65,13 +66,13 @@ class Wait:
             return None
         if not isinstance(wait_for, str):
             raise ValidationError(
-                "wait_for", f"wait_for must be one of {', '.join(CONDITIONS)}, got {wait_for!r}"
+                "wait_for", f"wait_for must be one of {', '.join(CONDITIONS)}, got {show(wait_for)}"
             )
         if timeout is None:
             return cls(wait_for)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 86400:
             raise ValidationError(
-                "wait_timeout", f"wait_timeout must be seconds between 1 and 86400, got {timeout!r}"
+                "wait_timeout", f"wait_timeout must be seconds between 1 and 86400, got {show(timeout)}"
             )
         return cls(wait_for, timeout_s=float(timeout))
 

@@ -18,8 +18,12 @@ MAX_SOURCE_ID = 2**63 - 1
 _DIGITS = re.compile(r"^[0-9]+$")
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
+def show(value: Any) -> str:
+    """A short, safe rendering of a user value for an error message (never raises)."""
+    try:
+        text = repr(value)
+    except Exception:  # a user object whose repr fails, or an int too long to print
+        return f"<{type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -38,7 +42,7 @@ def source_id(value: Any, argument: str = "source_id") -> int:
     if number is None or not 0 < number <= MAX_SOURCE_ID:
         raise ValidationError(
             argument,
-            f"{argument} must be a positive integer data source id (e.g. 2000015), got {_show(value)}",
+            f"{argument} must be a positive integer data source id (e.g. 2000015), got {show(value)}",
         )
     return number
 
@@ -47,7 +51,7 @@ def with_config(value: Any, argument: str = "with_config") -> bool | None:
     """Whether to return configuration items: True, False or None (the API's default)."""
     if value is None or isinstance(value, bool):
         return value
-    raise ValidationError(argument, f"{argument} must be True or False, got {_show(value)}")
+    raise ValidationError(argument, f"{argument} must be True or False, got {show(value)}")
 
 
 def lang(value: Any, argument: str = "lang") -> str | None:
@@ -60,12 +64,12 @@ def lang(value: Any, argument: str = "lang") -> str | None:
         fixed = value.strip().replace("-", "_")
         for known in LANGUAGES:
             if fixed.lower() == known.lower():
-                raise ValidationError(argument, f"{argument} must be spelt {known!r}, got {_show(value)}")
-    raise ValidationError(argument, f"{argument} must be one of {', '.join(LANGUAGES)}, got {_show(value)}")
+                raise ValidationError(argument, f"{argument} must be spelt {known!r}, got {show(value)}")
+    raise ValidationError(argument, f"{argument} must be one of {', '.join(LANGUAGES)}, got {show(value)}")
 
 
 def name(value: Any, argument: str = "name") -> str:
     """A data source name: a non-empty string (matched exactly)."""
     if isinstance(value, str) and value.strip():
         return value
-    raise ValidationError(argument, f"{argument} must be a non-empty data source name, got {_show(value)}")
+    raise ValidationError(argument, f"{argument} must be a non-empty data source name, got {show(value)}")

@@ -1,0 +1,153 @@
+"""Deadlines: an endpoint that never answers and one that refuses connections fail in bounded time.
+
+Timing is asserted only as an upper bound with a generous margin ("did not hang"): settings that should
+take about a second must finish well under 10 s. Nothing sleeps to measure.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_mms import MmsClient, MmsError, RetryPolicy, ServiceUnavailable, get_mms_data_source_output
+from pulumi_mms.testing import Hang, MmsEmulator
+
+from ..dynamic_host import DynamicHost, serialized_provider
+from ..programs import run_program
+from . import SOURCE, closed_port, emulator_settings, silent_listener, stack_config
+
+HANG_CHECK_S = 10.0
+TIMEOUT_MS = 200
+ATTEMPTS = 3
+POLICY = RetryPolicy(max_attempts=ATTEMPTS, base_delay_s=0.01, max_delay_s=0.05, deadline_s=5.0)
+
+
+@contextmanager
+def hanging_emulator() -> Iterator[MmsEmulator]:
+    with MmsEmulator() as emu:
+        emu.faults.set_rate(1.0, [Hang()])  # reads the request, never answers (until stopped)
+        yield emu
+
+
+def timed_failure(call: Callable[[], Any]) -> tuple[MmsError, float]:
+    started = time.monotonic()
+    with pytest.raises(MmsError) as caught:
+        call()
+    return caught.value, time.monotonic() - started
+
+
+def test_an_endpoint_that_never_answers_fails_after_timeout_x_attempts() -> None:
+    with hanging_emulator() as emu:
+        settings = emulator_settings(
+            emu, connect_timeout_ms=TIMEOUT_MS, read_timeout_ms=TIMEOUT_MS, retry=POLICY
+        )
+        error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
+        requests = emu.stats.requests
+    assert isinstance(error, ServiceUnavailable)
+    assert "timed out" in str(error)
+    assert error.attempts == ATTEMPTS
+    assert requests == ATTEMPTS
+    # ~ATTEMPTS x read timeout (0.6 s); the bound only says it did not hang
+    assert elapsed < HANG_CHECK_S
+
+
+def test_a_listener_that_never_reads_fails_after_timeout_x_attempts() -> None:
+    with silent_listener() as endpoint, MmsEmulator() as emu:
+        settings = emulator_settings(
+            emu, endpoint=endpoint, connect_timeout_ms=TIMEOUT_MS, read_timeout_ms=TIMEOUT_MS, retry=POLICY
+        )
+        error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
+    assert isinstance(error, ServiceUnavailable)
+    assert "timed out" in str(error)
+    assert error.attempts == ATTEMPTS
+    assert elapsed < HANG_CHECK_S
+
+
+def test_refused_connections_fail_after_every_attempt() -> None:
+    with MmsEmulator() as emu:
+        settings = emulator_settings(emu, endpoint=f"127.0.0.1:{closed_port()}", retry=POLICY)
+        error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
+    assert isinstance(error, ServiceUnavailable)
+    assert "connection refused" in str(error)
+    assert error.attempts == ATTEMPTS
+    assert elapsed < HANG_CHECK_S
+
+
+def test_the_total_deadline_cuts_attempts_short() -> None:
+    policy = RetryPolicy(max_attempts=100, base_delay_s=0.01, max_delay_s=0.05, deadline_s=1.0)
+    with hanging_emulator() as emu:
+        settings = emulator_settings(emu, read_timeout_ms=300, retry=policy)
+        error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
+        requests = emu.stats.requests
+    assert isinstance(error, ServiceUnavailable)
+    assert error.attempts is not None
+    assert 2 <= error.attempts <= 5  # ~1.0 s / (0.3 s + backoff): far fewer than 100
+    assert requests == error.attempts
+    assert elapsed < HANG_CHECK_S
+
+
+def test_a_read_timeout_longer_than_the_deadline_is_cut_to_the_deadline() -> None:
+    policy = RetryPolicy(max_attempts=3, deadline_s=0.5)
+    with hanging_emulator() as emu:
+        settings = emulator_settings(emu, read_timeout_ms=60_000, retry=policy)
+        error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
+    assert isinstance(error, ServiceUnavailable)
+    assert error.attempts == 1  # no time left for a second one
+    assert elapsed < HANG_CHECK_S  # not the 60 s read timeout
+
+
+def slow_config(endpoint: str, emu: MmsEmulator) -> dict[str, str]:
+    return stack_config(
+        emu,
+        **{
+            "mms:endpoint": endpoint,
+            "mms:connectTimeout": str(TIMEOUT_MS),
+            "mms:readTimeout": str(TIMEOUT_MS),
+            "mms:maxRetries": "1",
+            "mms:totalTimeout": "3000",
+        },
+    )
+
+
+@pytest.mark.parametrize("kind", ["never answers", "refuses"])
+def test_in_a_program_the_error_is_one_clear_message_naming_the_data_source(kind: str) -> None:
+    with MmsEmulator() as emu, silent_listener() as silent:
+        endpoint = silent if kind == "never answers" else f"127.0.0.1:{closed_port()}"
+
+        def program() -> Any:
+            return get_mms_data_source_output(SOURCE).name
+
+        started = time.monotonic()
+        with pytest.raises(ServiceUnavailable) as caught:
+            run_program(program, preview=True, config=slow_config(endpoint, emu))
+        elapsed = time.monotonic() - started
+    message = str(caught.value)
+    assert isinstance(caught.value, pulumi.RunError)  # printed by Pulumi without a traceback
+    assert message.startswith(f"data source {SOURCE}: could not reach the MMS API")
+    assert "\n" not in message
+    assert "2 attempts" in message
+    assert "Tea" not in message
+    assert elapsed < HANG_CHECK_S
+
+
+def test_in_the_dynamic_host_check_fails_with_a_message_naming_the_data_source() -> None:
+    provider = serialized_provider()
+    with MmsEmulator() as emu, silent_listener() as silent:
+        host = DynamicHost()
+        try:
+            host.configure(slow_config(silent, emu))
+            started = time.monotonic()
+            _, failures = host.check({}, {"__provider": provider, "source_id": SOURCE})
+            elapsed = time.monotonic() - started
+        finally:
+            host.close()
+    [(field, reason)] = failures
+    assert field == "source_id"
+    assert f"data source {SOURCE}: could not reach the MMS API (timed out)" in reason
+    assert "Traceback" not in reason
+    assert elapsed < HANG_CHECK_S
