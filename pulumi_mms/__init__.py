@@ -9,9 +9,7 @@
 - `pulumi_mms.testing`: a local emulator of the API for tests.
 """
 
-import sys
 from importlib import import_module
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .client import MmsClient
@@ -37,10 +35,10 @@ _LAZY = {
     "ALL_DRIFT_FIELDS": "drift",
     "DEFAULT_DRIFT_FIELDS": "drift",
     "VOLATILE_FIELDS": "drift",
-    "get_mms_data_source": "get_mms_data_source",
-    "get_mms_data_source_output": "get_mms_data_source",
-    "get_mms_data_sources": "get_mms_data_sources",
-    "get_mms_data_sources_output": "get_mms_data_sources",
+    "get_mms_data_source": "data_source_function",
+    "get_mms_data_source_output": "data_source_function",
+    "get_mms_data_sources": "data_sources_function",
+    "get_mms_data_sources_output": "data_sources_function",
     "MmsDataSource": "mms_data_source",
     "MmsDataSourceProvider": "mms_data_source",
     "AwaitableGetMmsDataSourceResult": "outputs",
@@ -52,9 +50,9 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from .data_source_function import get_mms_data_source, get_mms_data_source_output
+    from .data_sources_function import get_mms_data_sources, get_mms_data_sources_output
     from .drift import ALL_DRIFT_FIELDS, DEFAULT_DRIFT_FIELDS, VOLATILE_FIELDS
-    from .get_mms_data_source import get_mms_data_source, get_mms_data_source_output
-    from .get_mms_data_sources import get_mms_data_sources, get_mms_data_sources_output
     from .mms_data_source import MmsDataSource, MmsDataSourceProvider
     from .outputs import (
         AwaitableGetMmsDataSourceResult,
@@ -73,23 +71,6 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
-
-
-class _Package(ModuleType):
-    """Keeps `pulumi_mms.get_mms_data_source(s)` the functions once their modules are imported.
-
-    Importing a submodule makes Python set the package attribute of the same name to the module; with the
-    lazy loading above, `from pulumi_mms import get_mms_data_source` then returned the module. As in
-    Pulumi's generated SDKs, the function wins (the module stays in `sys.modules`).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, ModuleType) and _LAZY.get(name) == name and hasattr(value, name):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

@@ -69,9 +69,7 @@ KNOWN_REGIONS: frozenset[str] = frozenset(
 CENTRAL_ENDPOINT = "maxcompute.aliyuncs.com"
 _REGION_SHAPE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?"
-_HOST_PORT = re.compile(
-    rf"(?:{_LABEL}\.)*{_LABEL}\.?(:[0-9]{{1,5}})?|\[[0-9A-Fa-f:.]+\](:[0-9]{{1,5}})?"
-)
+_HOST_PORT = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?(:[0-9]{{1,5}})?|\[[0-9A-Fa-f:.]+\](:[0-9]{{1,5}})?")
 
 
 def resolve_endpoint(region: str, network: str = "public") -> str:

@@ -31,8 +31,8 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_camel, to_snake
 
 from . import drift
-from .get_mms_data_source import get_mms_data_source, get_mms_data_source_output
-from .get_mms_data_sources import get_mms_data_sources, get_mms_data_sources_output
+from .data_source_function import get_mms_data_source, get_mms_data_source_output
+from .data_sources_function import get_mms_data_sources, get_mms_data_sources_output
 from .mms_data_source import MmsDataSource
 from .model import DataSource, DataSourceList, GetMmsDataSourceResponse, is_volatile, wire_name
 from .settings import SETTINGS

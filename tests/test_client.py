@@ -495,22 +495,3 @@ def test_redirects_are_not_followed() -> None:
     assert "redirects are not followed" in (error.hint or "")
     assert len(server.received) == 1
     assert elsewhere.received == []  # the signed request and its STS token went nowhere else
-
-
-def test_importing_the_function_modules_never_shadows_the_functions() -> None:
-    """Found by the whole suite: once `pulumi_mms.get_mms_data_source` (the module) was imported,
-    `from pulumi_mms import get_mms_data_source` returned the module. A fresh interpreter checks it."""
-    import subprocess
-    import sys
-
-    code = (
-        "import pulumi_mms.get_mms_data_sources, pulumi_mms.get_mms_data_source\n"
-        "from pulumi_mms import get_mms_data_source, get_mms_data_sources, get_mms_data_source_output\n"
-        "assert callable(get_mms_data_source) and callable(get_mms_data_sources), get_mms_data_source\n"
-        "from pulumi_mms.get_mms_data_source import Lookup\n"
-        "print('ok')\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.stdout.strip() == "ok", done.stderr

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from pydantic.alias_generators import to_camel
 
 from pulumi_mms import MmsDataSource, drift, readme, schema
-from pulumi_mms.get_mms_data_source import get_mms_data_source
+from pulumi_mms.data_source_function import get_mms_data_source
 from pulumi_mms.model import (
     ConfigItem,
     ConfigItemType,

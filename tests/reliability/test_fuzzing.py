@@ -33,7 +33,7 @@ from pulumi_mms import (
     ValidationError,
     get_mms_data_source_output,
 )
-from pulumi_mms.get_mms_data_source import Lookup
+from pulumi_mms.data_source_function import Lookup
 from pulumi_mms.mms_data_source import _inputs_problems
 from pulumi_mms.model import DataSource, GetMmsDataSourceResponse, wire_name
 from pulumi_mms.settings import MAX_CONCURRENCY, MAX_TIMEOUT_MS, SETTINGS

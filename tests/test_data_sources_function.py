@@ -9,14 +9,14 @@ import pytest
 
 from pulumi_mms import get_mms_data_source, get_mms_data_source_output
 from pulumi_mms.client import shared_client
+from pulumi_mms.data_sources_function import get_mms_data_sources, get_mms_data_sources_output
 from pulumi_mms.errors import AmbiguousDataSource, NotReady, ValidationError
-from pulumi_mms.get_mms_data_sources import get_mms_data_sources, get_mms_data_sources_output
 from pulumi_mms.settings import Settings
 from pulumi_mms.testing import MmsEmulator, generate_data_sources
 
 from .clients import FakeClock
 from .programs import run_program
-from .test_get_mms_data_source import stack_config
+from .test_data_source_function import stack_config
 
 SOURCE = 2000015
 

@@ -15,8 +15,8 @@ import pulumi
 
 from . import discovery, lookups, validation
 from .client import MmsClient
+from .data_source_function import Lookup, depends_on_urns, run_in_program
 from .errors import MmsError
-from .get_mms_data_source import Lookup, depends_on_urns, run_in_program
 from .model import DataSourceList, DataSourceSummary, GetMmsDataSourceResponse
 from .outputs import AwaitableGetMmsDataSourcesResult, GetMmsDataSourcesResult, build
 from .settings import Settings
