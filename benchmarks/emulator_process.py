@@ -1,0 +1,51 @@
+"""The emulator in its own process, driven over a pipe: `python -m benchmarks.emulator_process`.
+
+A real region's CPU is not ours: running the emulator in a separate process keeps its request handling
+off the benchmark's GIL. It prints one JSON line (endpoint, keys, ids), then answers commands on stdin,
+one per line: `stats` (the counters as JSON), `reset`, `latency <ms> <connection_ms>`; EOF stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+
+from pulumi_mms.testing import MmsEmulator, generate_data_sources
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.emulator_process")
+    parser.add_argument("--sources", type=int, default=1, help="generated data sources")
+    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--connection-delay-ms", type=int, default=0)
+    args = parser.parse_args(argv)
+    records = generate_data_sources(args.sources)
+    emulator = MmsEmulator(records, latency_ms=args.latency_ms, connection_delay_ms=args.connection_delay_ms)
+    with emulator:
+        hello = {
+            "endpoint": emulator.endpoint,
+            "access_key_id": emulator.access_key_id,
+            "access_key_secret": emulator.access_key_secret,
+            "region": emulator.region,
+            "ids": [record["id"] for record in records],
+        }
+        print(json.dumps(hello), flush=True)
+        for line in sys.stdin:
+            command, *rest = line.split()
+            if command == "stats":
+                print(json.dumps(dataclasses.asdict(emulator.stats)), flush=True)
+            elif command == "reset":
+                emulator.reset_stats()
+                print("{}", flush=True)
+            elif command == "latency":
+                emulator.faults.latency_ms, emulator.faults.connection_delay_ms = map(int, rest)
+                print("{}", flush=True)
+            else:
+                print(json.dumps({"error": f"unknown command {command!r}"}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,208 @@
+"""B5: parsing a GetMmsDataSource response with 5,000 config items: our pydantic model vs SDK `from_map`.
+
+Both sides start from the same bytes (JSON decoding included on both sides). Ours is measured both ways
+(`model_validate_json(bytes)` and `json.loads` + `model_validate`); the faster counts. Memory is the peak of
+each parse, two ways: tracemalloc (Python's allocator only: it does not see pydantic-core's Rust
+allocations) and, in a fresh process per contender, the rise of the peak resident set (everything).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Callable
+from typing import Any, cast
+
+import pydantic.dataclasses
+import pydantic_core
+from alibabacloud_maxcompute20220104.models import GetMmsDataSourceResponseBody
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.alias_generators import to_camel
+
+from pulumi_mms.model import ConfigItem, ConfigItemType, DataSource, GetMmsDataSourceResponse
+from pulumi_mms.testing import generate_data_sources
+from pulumi_mms.testing.responses import render_config_item, render_data_source
+
+from .core import Options, Result, interleaved, median, ms, verdict
+from .remote import ROOT
+
+SPEED_TARGET = 2.0
+
+
+def response_bytes(items: int) -> bytes:
+    """A response as the emulator sends it (compact UTF-8 JSON, `lang=en_US`) with `items` config items."""
+    per_source = 4
+    records = generate_data_sources(-(-items // per_source))
+    config: list[dict[str, Any]] = []
+    for index, record in enumerate(records):
+        for item in record["config"]:
+            rendered = render_config_item(item, "en_US")
+            rendered["key"] = f"{rendered['key']}.{index}"
+            config.append(rendered)
+    data = render_data_source(records[0], with_config=True, lang="en_US")
+    data["config"] = config[:items]
+    body = {"requestId": "98EC8C47-3D6D-560C-808B-84E494220A32", "data": data}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def proposed_model() -> type[BaseModel]:
+    """Our response model with config items as the change proposed in BENCHMARKS.md would make them.
+
+    The same fields (taken from `ConfigItem`), but a slotted frozen pydantic dataclass (no per-instance
+    `__dict__` and `__pydantic_fields_set__`) whose `type` enum is validated inside pydantic-core
+    (`union_mode="left_to_right"`) instead of by a Python `BeforeValidator`. (The real change would map the
+    documented misspelling "booelan" with the enum's `_missing_`; the benchmark data has none.)
+    """
+    config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+    annotations: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
+    for name, info in ConfigItem.model_fields.items():
+        annotations[name] = info.annotation
+        defaults[name] = None
+    annotations["type"] = ConfigItemType | str | None
+    defaults["type"] = Field(None, union_mode="left_to_right")
+    namespace = {"__annotations__": annotations, "__module__": __name__, **defaults}
+    item: Any = pydantic.dataclasses.dataclass(
+        type("ProposedConfigItem", (), namespace), slots=True, frozen=True, config=config
+    )
+    fields: dict[str, Any] = {
+        name: (info.annotation, info) for name, info in DataSource.model_fields.items() if name != "config"
+    }
+    fields["config"] = (list[item] | None, None)
+    wire_base = cast("type[BaseModel]", DataSource.__base__)  # camelCase aliases, frozen, extra ignored
+    data = create_model("ProposedDataSource", __base__=wire_base, **fields)
+    return create_model(
+        "ProposedResponse",
+        __base__=wire_base,
+        request_id=(str | None, None),
+        data=(data, ...),
+    )
+
+
+def parsers(raw: bytes) -> dict[str, Callable[[], object]]:
+    proposed = proposed_model()
+    return {
+        "ours_json": lambda: GetMmsDataSourceResponse.model_validate_json(raw),
+        "ours_loads": lambda: GetMmsDataSourceResponse.model_validate(json.loads(raw)),
+        "sdk": lambda: GetMmsDataSourceResponseBody().from_map(json.loads(raw)),
+        "proposed": lambda: proposed.model_validate_json(raw),
+        "json_floor": lambda: pydantic_core.from_json(raw),  # pydantic's JSON parser alone, no model
+    }
+
+
+def traced_peak(parse: Callable[[], object]) -> int:
+    """Peak bytes allocated through Python's allocator while parsing (the result kept alive)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = parse()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del result
+    return peak
+
+
+_RSS_SCRIPT = """
+import gc, sys
+from benchmarks.parse import parsers, response_bytes
+parsers(response_bytes(4))[sys.argv[1]]()  # first-use allocations of the parser are not the parse's
+parse = parsers(response_bytes(int(sys.argv[2])))[sys.argv[1]]
+def status_kb(field):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
+gc.collect()
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # reset the peak resident set (VmHWM) to the current one
+before = status_kb("VmRSS")
+result = parse()
+print(status_kb("VmHWM") - before)
+"""
+
+
+def rss_rise_kb(name: str, items: int) -> int:
+    """Rise of the peak resident set caused by one parse, in a fresh process (KiB; Linux)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RSS_SCRIPT, name, str(items)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return int(done.stdout.strip())
+
+
+def _same_items(raw: bytes, contenders: dict[str, Callable[[], object]], items: int) -> None:
+    """Every contender of ours really parsed every item, to the same values."""
+    seen = []
+    for name in ("ours_json", "ours_loads", "proposed"):
+        config = contenders[name]().data.config  # type: ignore[attr-defined]
+        seen.append([(c.key, c.type, c.value, c.required) for c in config])
+    if len(seen[0]) != items or any(other != seen[0] for other in seen[1:]):
+        raise RuntimeError("B5: the parsers disagree or missed config items")
+
+
+def run(options: Options) -> list[Result]:
+    items = options.pick(5000, 500)
+    raw = response_bytes(items)
+    contenders = parsers(raw)
+    _same_items(raw, contenders, items)
+    interleaved(contenders, rounds=3, budget_s=30)
+    times = interleaved(contenders, rounds=options.pick(40, 3), budget_s=options.pick(60, 10))
+    med = {name: median(values) for name, values in times.items()}
+    ours_name = min(("ours_json", "ours_loads"), key=lambda name: med[name])
+    other = "ours_loads" if ours_name == "ours_json" else "ours_json"
+    speedup = med["sdk"] / med[ours_name]
+    models = [name for name in contenders if name != "json_floor"]
+    traced = {name: traced_peak(contenders[name]) for name in models}
+    rss = {name: rss_rise_kb(name, items) for name in models}
+    label = {"ours_json": "model_validate_json", "ours_loads": "json.loads + model_validate"}
+
+    def memory(name: str) -> str:
+        return f"{traced[name] / 2**20:.1f} MiB traced, {rss[name] / 1024:.1f} MiB RSS"
+
+    memory_ok = traced[ours_name] <= traced["sdk"] and rss[ours_name] <= rss["sdk"]
+    proposed_ok = med["sdk"] / med["proposed"] >= SPEED_TARGET
+    return [
+        Result(
+            "B5",
+            f"parse a response with {items} config items ({len(raw) // 1024} KiB): time",
+            f"{ms(med[ours_name])} ({label[ours_name]})",
+            f"SDK json.loads + from_map {ms(med['sdk'])}; {label[other]} {ms(med[other])}",
+            speedup,
+            f">= {SPEED_TARGET:g}x faster",
+            verdict(speedup >= SPEED_TARGET, options),
+            ratio_label="faster",
+            figures={"median_s": med, "bytes": len(raw), "rounds": len(times["sdk"])},
+            notes=[
+                f"the JSON parse alone (pydantic_core.from_json, no model) takes {ms(med['json_floor'])}"
+                f" = {med['json_floor'] / med['sdk']:.2f} of the SDK's total; 2x would leave"
+                f" {ms(med['sdk'] / SPEED_TARGET - med['json_floor'])} to validate and build {items} items"
+            ],
+        ),
+        Result(
+            "B5",
+            "same parse: peak memory",
+            memory(ours_name),
+            f"SDK {memory('sdk')}",
+            traced[ours_name] / traced["sdk"],
+            "no higher than SDK",
+            verdict(memory_ok, options),  # judged at full size only: small N is all noise
+            ratio_label="of SDK (traced)",
+            figures={"tracemalloc_peak_bytes": traced, "rss_rise_kib": rss},
+        ),
+        Result(
+            "B5*",
+            "same parse with the proposed model change (slotted items, enum in pydantic-core)",
+            f"{ms(med['proposed'])}; {memory('proposed')}",
+            f"SDK {ms(med['sdk'])}; {memory('sdk')}",
+            med["sdk"] / med["proposed"],
+            "(analysis)",
+            "info" if not proposed_ok or options.quick else "met",
+            ratio_label="faster",
+        ),
+    ]
