@@ -101,8 +101,8 @@ def _submit(lookup: Lookup) -> Any:
     return lookups.submit(lookups.program_settings(), ("get", lookup), lookup.run)
 
 
-def _result(response: GetMmsDataSourceResponse) -> AwaitableGetMmsDataSourceResult:
-    return data_source_result(response.data, response.request_id)
+def _result(response: GetMmsDataSourceResponse, *, awaitable: bool) -> AwaitableGetMmsDataSourceResult:
+    return data_source_result(response.data, response.request_id, awaitable=awaitable)
 
 
 def get_mms_data_source(
@@ -129,7 +129,7 @@ def get_mms_data_source(
     """
     lookup = run_in_program(lambda: Lookup.check(source_id, name, with_config, lang, wait_for, wait_timeout))
     response = run_in_program(lambda: _submit(lookup).result())
-    return _result(response)
+    return _result(response, awaitable=True)
 
 
 def get_mms_data_source_output(
@@ -144,23 +144,30 @@ def get_mms_data_source_output(
     """Read an MMS data source as an Output; every argument may be an Output (see `get_mms_data_source`).
 
     The result keeps the inputs' dependencies and secretness (and those of `opts.depends_on`). Plain
-    inputs are checked at once, before any request.
+    inputs are checked at once, before any request, and the lookup starts at once too (it has nothing to
+    wait for); otherwise it starts when the inputs and `opts.depends_on` are known.
     """
     args = (source_id, name, with_config, lang, wait_for, wait_timeout)
-    if not any(isinstance(arg, pulumi.Output) for arg in args):
-        run_in_program(lambda: Lookup.check(*args))
+    depends_on = depends_on_urns(opts)
     settings = run_in_program(lookups.program_settings)
+    started = None
+    if not any(isinstance(arg, pulumi.Output) for arg in args):
+        checked = run_in_program(lambda: Lookup.check(*args))
+        if not depends_on:
+            started = lookups.submit(settings, ("get", checked), checked.run)
 
     async def lookup(values: list[Any]) -> GetMmsDataSourceResult:
-        checked = run_in_program(lambda: Lookup.check(*values[: len(args)]))
-        future = lookups.submit(settings, ("get", checked), checked.run)
+        future = started
+        if future is None:
+            checked = run_in_program(lambda: Lookup.check(*values[: len(args)]))
+            future = lookups.submit(settings, ("get", checked), checked.run)
         try:
             response = await lookups.wait(future)
         except MmsError as error:
             raise lookups.as_program_error(error) from None
-        return _result(response)
+        return _result(response, awaitable=False)
 
-    return pulumi.Output.all(*args, *depends_on_urns(opts)).apply(lookup)
+    return pulumi.Output.all(*args, *depends_on).apply(lookup)
 
 
 def depends_on_urns(

@@ -49,13 +49,14 @@ def _with_config(item: DataSourceSummary, response: GetMmsDataSourceResponse) ->
     return item.model_copy(update={"config": response.data.config})
 
 
-def _result(items: list[DataSourceSummary]) -> AwaitableGetMmsDataSourcesResult:
+def _result(items: list[DataSourceSummary], *, awaitable: bool) -> AwaitableGetMmsDataSourcesResult:
     listing = DataSourceList(
         ids=[item.id for item in items if item.id is not None],
         names=[item.name or "" for item in items],
         data_sources=items,
     )
-    result: AwaitableGetMmsDataSourcesResult = build(AwaitableGetMmsDataSourcesResult, listing)
+    result_type = AwaitableGetMmsDataSourcesResult if awaitable else GetMmsDataSourcesResult
+    result: AwaitableGetMmsDataSourcesResult = build(result_type, listing)
     return result
 
 
@@ -90,7 +91,7 @@ def get_mms_data_sources(
             items = [_with_config(item, response) for item, response in zip(items, responses, strict=True)]
         return items
 
-    return _result(run_in_program(collect))
+    return _result(run_in_program(collect), awaitable=True)
 
 
 def get_mms_data_sources_output(
@@ -118,6 +119,6 @@ def get_mms_data_sources_output(
                 ]
         except MmsError as error:
             raise lookups.as_program_error(error) from None
-        return _result(items)
+        return _result(items, awaitable=False)
 
     return pulumi.Output.all(*args, *depends_on_urns(opts)).apply(listing)

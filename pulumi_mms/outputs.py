@@ -99,12 +99,16 @@ def _secret_password(item: Any) -> Any:
 
 
 def _awaitable(result_type: type) -> type:
-    """The Awaitable twin of a result type, as generated SDKs have (awaiting it gives the result)."""
+    """The Awaitable twin of a result type, as generated SDKs have.
+
+    Awaiting it gives a plain (not awaitable) result with the same values: Pulumi awaits awaitables until
+    it reaches a value, so returning itself would never finish.
+    """
 
     def __await__(self: Any) -> Generator[Any, None, Any]:
         if False:
             yield self
-        return self
+        return result_type(**{name: pulumi.get(self, name) for name in result_type._field_names})  # type: ignore[attr-defined]
 
     return type(
         f"Awaitable{result_type.__name__}", (result_type,), {"__await__": __await__, "__module__": __name__}
@@ -154,11 +158,16 @@ else:
     AwaitableGetMmsDataSourcesResult = _awaitable(GetMmsDataSourcesResult)
 
 
-def data_source_result(data: DataSource, request_id: str | None) -> AwaitableGetMmsDataSourceResult:
-    """The Pulumi result for a data source read; password config values become secrets."""
+def data_source_result(
+    data: DataSource, request_id: str | None, *, awaitable: bool
+) -> AwaitableGetMmsDataSourceResult:
+    """The Pulumi result for a data source read; password config values become secrets.
+
+    `awaitable` for the plain function's result (as generated SDKs return); the Output form holds a plain
+    `GetMmsDataSourceResult`.
+    """
     if data.config:
         data = data.model_copy(update={"config": [_secret_password(item) for item in data.config]})
-    result: AwaitableGetMmsDataSourceResult = build(
-        AwaitableGetMmsDataSourceResult, data, request_id=request_id
-    )
+    result_type = AwaitableGetMmsDataSourceResult if awaitable else GetMmsDataSourceResult
+    result: AwaitableGetMmsDataSourceResult = build(result_type, data, request_id=request_id)
     return result

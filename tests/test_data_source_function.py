@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from typing import Any
 
 import pulumi
@@ -211,3 +212,45 @@ def test_errors_are_one_clear_run_error_naming_the_data_source(mms_emulator: Mms
     assert "data source 424242 does not exist" in str(caught.value)
     assert "Tea" not in str(caught.value)
     assert mms_emulator.access_key_secret not in str(caught.value)
+
+
+def test_results_compose_with_output_all_and_from_input(mms_emulator: MmsEmulator) -> None:
+    """Awaiting an awaitable result gives a plain one: Pulumi awaits until it reaches a value."""
+    from pulumi_mms import get_mms_data_sources, get_mms_data_sources_output
+
+    def program() -> Any:
+        return pulumi.Output.all(
+            pulumi.Output.all(get_mms_data_source_output(2000015)).apply(lambda rs: rs[0].name),
+            pulumi.Output.from_input(get_mms_data_source(2000015)).apply(lambda r: r.status),
+            pulumi.Output.from_input(get_mms_data_sources()).apply(lambda r: r.ids),
+            pulumi.Output.all(get_mms_data_sources_output()).apply(lambda rs: rs[0].names),
+        )
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:  # in a thread, so that a hang fails the test instead of stalling the suite
+        outcome["run"] = run_program(program, preview=True, config=stack_config(mms_emulator))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the program never finished: an awaitable result awaited itself"
+    assert outcome["run"].value == ["demo", "STARTED", [2000015], ["demo"]]
+
+
+def test_plain_lookups_start_before_the_program_awaits_them(mms_emulator: MmsEmulator) -> None:
+    seen: dict[str, int] = {}
+
+    def program() -> Any:
+        result = get_mms_data_source_output(2000015)
+        lookups_started = 0
+        for _ in range(500):  # the request is already under way on the lookup pool (bounded poll)
+            lookups_started = mms_emulator.stats.requests
+            if lookups_started:
+                break
+            threading.Event().wait(0.01)
+        seen["requests_before_await"] = lookups_started
+        return result.name
+
+    run_program(program, preview=True, config=stack_config(mms_emulator))
+    assert seen["requests_before_await"] == 1
