@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
@@ -43,32 +43,19 @@ class ConfigItemType(str, Enum):
     BOOLEAN = "boolean"
     INT = "int"
 
-
-# The API page documents the value `boolean` under the label "booelan"; accept both spellings.
-_TYPE_ALIASES = {"booelan": "boolean"}
-
-
-def _open_enum(enum_cls: type[Enum]) -> BeforeValidator:
-    """Parse a documented value into its enum member, and keep an unknown one as its plain string.
-
-    The API adds values over time; a lookup must not fail because the service learned a new state.
-    """
-
-    def parse(value: Any) -> Any:
-        if isinstance(value, str):
-            value = _TYPE_ALIASES.get(value, value)
-            try:
-                return enum_cls(value)
-            except ValueError:
-                return value
-        return value
-
-    return BeforeValidator(parse)
+    @classmethod
+    def _missing_(cls, value: object) -> ConfigItemType | None:
+        # The API page documents the value `boolean` under the label "booelan"; accept both spellings.
+        return cls.BOOLEAN if value == "booelan" else None
 
 
-OpenDataSourceType = Annotated[DataSourceType | str, _open_enum(DataSourceType)]
-OpenDataSourceStatus = Annotated[DataSourceStatus | str, _open_enum(DataSourceStatus)]
-OpenConfigItemType = Annotated[ConfigItemType | str, _open_enum(ConfigItemType)]
+# Open enums: a documented value parses into its member, an unknown one is kept as its plain string (the
+# API adds values over time; a lookup must not fail because the service learned a new state). The union
+# is tried left to right inside pydantic-core, with no Python call per value.
+_OPEN = Field(union_mode="left_to_right")
+OpenDataSourceType = Annotated[DataSourceType | str, _OPEN]
+OpenDataSourceStatus = Annotated[DataSourceStatus | str, _OPEN]
+OpenConfigItemType = Annotated[ConfigItemType | str, _OPEN]
 
 
 VOLATILE: dict[str, Any] = {"volatile": True}
