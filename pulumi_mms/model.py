@@ -10,8 +10,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any
 
+import pydantic.dataclasses
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic.fields import FieldInfo
 
 
 class DataSourceType(str, Enum):
@@ -66,25 +68,33 @@ moved (see `pulumi_mms.drift`).
 """
 
 
-def is_volatile(model: type[BaseModel], field: str) -> bool:
+def fields_of(model: type[Any]) -> dict[str, FieldInfo]:
+    """The fields of a model or pydantic dataclass of this module, in declaration order."""
+    fields: dict[str, FieldInfo] = (
+        model.model_fields if issubclass(model, BaseModel) else model.__pydantic_fields__
+    )
+    return fields
+
+
+def is_volatile(model: type[Any], field: str) -> bool:
     """True when `field` of `model` is marked VOLATILE."""
-    extra = model.model_fields[field].json_schema_extra
+    extra = fields_of(model)[field].json_schema_extra
     return isinstance(extra, dict) and bool(extra.get("volatile"))
+
+
+_WIRE = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
 class _WireModel(BaseModel):
     """Wire names in camelCase, Python names in snake_case; unknown wire fields are ignored."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        populate_by_name=True,
-        frozen=True,
-        extra="ignore",
-        use_enum_values=False,
-    )
+    model_config = ConfigDict(**_WIRE, frozen=True)
 
 
-class ConfigItem(_WireModel):
+# A slotted pydantic dataclass rather than a model: a response may hold thousands of items, and this keeps
+# each one small (no per-instance `__dict__` or set of assigned fields; see BENCHMARKS.md, B5).
+@pydantic.dataclasses.dataclass(frozen=True, slots=True, repr=False, config=_WIRE)
+class ConfigItem:
     """One configuration item of a data source (returned when `with_config` is true)."""
 
     name: str | None = Field(None, description="The name of the configuration item.")
@@ -114,9 +124,14 @@ class ConfigItem(_WireModel):
         """True when the value is a secret (the item is password-typed)."""
         return self.type == ConfigItemType.PASSWORD
 
-    def __repr_args__(self) -> Any:
-        for name, value in super().__repr_args__():
-            yield name, ("***" if name == "value" and self.is_password and value is not None else value)
+    def __repr__(self) -> str:
+        shown = []
+        for name in fields_of(ConfigItem):
+            value = getattr(self, name)
+            if name == "value" and self.is_password and value is not None:
+                value = "***"
+            shown.append(f"{name}={value!r}")
+        return f"ConfigItem({', '.join(shown)})"
 
 
 class DataSource(_WireModel):
@@ -236,7 +251,7 @@ class DataSourceList(_WireModel):
     data_sources: list[DataSourceSummary] = Field(description="The matching data sources.")
 
 
-def wire_name(model: type[BaseModel], field: str) -> str:
+def wire_name(model: type[Any], field: str) -> str:
     """The camelCase name a field has on the wire (and in schema.json)."""
-    info = model.model_fields[field]
+    info = fields_of(model)[field]
     return info.alias or field

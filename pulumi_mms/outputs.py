@@ -9,6 +9,7 @@ own field types (the `TYPE_CHECKING` branch), which are the same.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Generator
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 from pydantic import BaseModel
 
-from .model import ConfigItem, DataSource, DataSourceList, DataSourceSummary, wire_name
+from .model import ConfigItem, DataSource, DataSourceList, DataSourceSummary, fields_of, wire_name
 
 
 def _plain(value: Any) -> Any:
@@ -24,7 +25,7 @@ def _plain(value: Any) -> Any:
 
 
 def derive_output_type(
-    model: type[BaseModel],
+    model: type[Any],
     class_name: str,
     *,
     nested: dict[str, type] | None = None,
@@ -38,7 +39,7 @@ def derive_output_type(
     """
     fields: dict[str, tuple[str, Any, str]] = {
         name: (wire_name(model, name), info.annotation, info.description or "")
-        for name, info in model.model_fields.items()
+        for name, info in fields_of(model).items()
         if name not in exclude
     }
     fields.update(extra or {})
@@ -94,7 +95,7 @@ def build(output_type: type, model: BaseModel, **extra: Any) -> Any:
 def _secret_password(item: Any) -> Any:
     """A config item whose password value is a Pulumi secret, never a plain string."""
     if item.is_password and item.value is not None:
-        return item.model_copy(update={"value": pulumi.Output.secret(item.value)})
+        return dataclasses.replace(item, value=pulumi.Output.secret(item.value))
     return item
 
 

@@ -137,13 +137,16 @@ def table(data: DataSource, *, show_secrets: bool = False) -> str:
 
 
 def dump(response: GetMmsDataSourceResponse, *, show_secrets: bool = False) -> dict[str, Any]:
-    """The response as the API sent it (wire names, only the fields it had); password values masked."""
+    """The response as the API sent it (wire names, only the fields it had); password values masked.
+
+    Config items leave out their null fields (an item does not record which fields the service sent).
+    """
     body: dict[str, Any] = response.model_dump(mode="json", by_alias=True, exclude_unset=True)
     items = body.get("data", {}).get("config")
-    if items and not show_secrets:
-        for dumped, item in zip(items, response.data.config or [], strict=True):
-            if "value" in dumped:
-                dumped["value"] = config_value(item, show_secrets)
+    for index, (dumped, item) in enumerate(zip(items or [], response.data.config or [], strict=True)):
+        items[index] = dumped = {key: value for key, value in dumped.items() if value is not None}
+        if "value" in dumped and not show_secrets:
+            dumped["value"] = config_value(item, show_secrets)
     return body
 
 

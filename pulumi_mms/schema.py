@@ -29,12 +29,13 @@ import pulumi.output
 from pulumi import Output
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel, to_snake
+from pydantic.dataclasses import is_pydantic_dataclass
 
 from . import drift
 from .data_source_function import get_mms_data_source, get_mms_data_source_output
 from .data_sources_function import get_mms_data_sources, get_mms_data_sources_output
 from .mms_data_source import MmsDataSource
-from .model import DataSource, DataSourceList, GetMmsDataSourceResponse, is_volatile, wire_name
+from .model import DataSource, DataSourceList, GetMmsDataSourceResponse, fields_of, is_volatile, wire_name
 from .settings import SETTINGS
 
 PACKAGE = "mms"
@@ -142,7 +143,7 @@ class TypeRegistry:
             }
         return f"#/types/{ref}"
 
-    def object(self, model: type[BaseModel], name: str) -> str:
+    def object(self, model: type[Any], name: str) -> str:
         ref = token(name)
         if ref not in self.specs:
             self.specs[ref] = {}  # reserved first: a model may refer to itself
@@ -184,7 +185,9 @@ def type_spec(annotation: Any, registry: TypeRegistry, owner: str, prop: str) ->
         return dict(ANY)
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return {"type": "string", "$ref": registry.enum(annotation)}
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and (
+        issubclass(annotation, BaseModel) or is_pydantic_dataclass(annotation)
+    ):
         return {"$ref": registry.object(annotation, owner + pascal(prop))}
     primitive = {bool: "boolean", int: "integer", float: "number", str: "string"}.get(annotation)
     if primitive:
@@ -201,14 +204,14 @@ def _property(spec: dict[str, Any], description: str, note: str | None = None) -
     return {**spec, "description": text} if text else spec
 
 
-def _volatile_note(model: type[BaseModel], field: str, resource: bool) -> str | None:
+def _volatile_note(model: type[Any], field: str, resource: bool) -> str | None:
     if resource and is_volatile(model, field):
         return "Changes on its own during a migration: not drift unless listed in `driftFields`."
     return None
 
 
 def model_properties(
-    model: type[BaseModel],
+    model: type[Any],
     registry: TypeRegistry,
     *,
     owner: str,
@@ -221,7 +224,7 @@ def model_properties(
     renamed = renamed or {}
     notes = notes or {}
     properties: dict[str, dict[str, Any]] = {}
-    for field, info in model.model_fields.items():
+    for field, info in fields_of(model).items():
         python_name = renamed.get(field, field)
         if fields is not None and field not in fields and field not in renamed:
             continue

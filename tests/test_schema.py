@@ -24,6 +24,7 @@ from pulumi_mms.model import (
     DataSourceStatus,
     DataSourceType,
     GetMmsDataSourceResponse,
+    fields_of,
     wire_name,
 )
 from pulumi_mms.settings import SETTINGS
@@ -99,7 +100,7 @@ def test_every_model_field_is_a_function_output_with_its_description(generated: 
     assert outputs["requestId"] == {"type": "string", "description": request_id.description}
     assert len(outputs) == len(DataSource.model_fields) + 1
     config_type = generated["types"]["mms:index:GetMmsDataSourceConfig"]["properties"]
-    for field, info in ConfigItem.model_fields.items():
+    for field, info in fields_of(ConfigItem).items():
         assert config_type[wire_name(ConfigItem, field)]["description"] == info.description
     assert outputs["config"]["items"] == {"$ref": "#/types/mms:index:GetMmsDataSourceConfig"}
 
@@ -134,7 +135,7 @@ def test_types_follow_the_annotations(generated: dict[str, Any]) -> None:
     assert config_type["subItems"] == {
         "type": "object",
         "additionalProperties": {"$ref": "pulumi.json#/Any"},
-        "description": ConfigItem.model_fields["sub_items"].description,
+        "description": fields_of(ConfigItem)["sub_items"].description,
     }
     for enum in (DataSourceStatus, DataSourceType, ConfigItemType):
         spec = generated["types"][f"mms:index:{enum.__name__}"]
@@ -247,7 +248,7 @@ def test_readme_lists_every_output_and_setting(generated: dict[str, Any]) -> Non
     block = readme.fields_block(generated)
     for field in DataSource.model_fields:
         assert f"| `{wire_name(DataSource, field)}` | `{field}` |" in block
-    for field in ConfigItem.model_fields:
+    for field in fields_of(ConfigItem):
         assert f"| `{wire_name(ConfigItem, field)}` | `{field}` |" in block
     settings = readme.settings_block(generated)
     for setting in SETTINGS:
