@@ -15,7 +15,7 @@ import pulumi
 
 from . import discovery, lookups, readiness, validation
 from .client import MmsClient
-from .errors import MmsError, NotReady, ValidationError
+from .errors import MmsError, ValidationError
 from .model import GetMmsDataSourceResponse
 from .outputs import AwaitableGetMmsDataSourceResult, GetMmsDataSourceResult, data_source_result
 
@@ -69,15 +69,7 @@ class Lookup:
         if pulumi.runtime.is_dry_run():
             # A preview does not block: it shows the current state, but a failed data source fails now.
             response = client.get_data_source(source_id, with_config=self.with_config, lang=self.lang)
-            if response.data.status in readiness.TERMINAL:
-                raise NotReady(
-                    f"data source {source_id} failed ({readiness.describe(response.data)}): "
-                    f"{response.data.err_msg or 'no error message'}",
-                    source_id=source_id,
-                    region=client.settings.region,
-                    request_id=response.request_id,
-                    status=str(getattr(response.data.status, "value", response.data.status)),
-                )
+            readiness.raise_if_failed(client, source_id, response)
             return response
         return readiness.wait_until(
             client,

@@ -94,6 +94,17 @@ def _context(client: MmsClient, source_id: int, response: GetMmsDataSourceRespon
     }
 
 
+def raise_if_failed(client: MmsClient, source_id: int, response: GetMmsDataSourceResponse) -> None:
+    """Raise NotReady, with the service's errMsg, when the data source is in a terminal failure state."""
+    data = response.data
+    if data.status in TERMINAL:
+        raise NotReady(
+            f"data source {source_id} failed ({describe(data)}): {data.err_msg or 'no error message'}",
+            hint="fix the data source (see its errMsg) and start it again",
+            **_context(client, source_id, response),
+        )
+
+
 def wait_until(
     client: MmsClient,
     source_id: int,
@@ -112,12 +123,7 @@ def wait_until(
         data = response.data
         if check(data):
             return response
-        if data.status in TERMINAL:
-            raise NotReady(
-                f"data source {source_id} failed ({describe(data)}): {data.err_msg or 'no error message'}",
-                hint="fix the data source (see its errMsg) and start it again",
-                **_context(client, source_id, response),
-            )
+        raise_if_failed(client, source_id, response)
         remaining = deadline - client.clock()
         if remaining <= 0:
             raise NotReady(
