@@ -53,9 +53,9 @@ from .reliability import (
     Reply,
     ScriptedServer,
     closed_port,
-    emulator_settings,
     fake_time_client,
     server_settings,
+    settings_for,
 )
 
 
@@ -115,7 +115,7 @@ def test_request_is_the_official_sdks(request_args: dict[str, Any]) -> None:
 
 
 def test_query_values_are_capitalised_and_unset_ones_omitted(mms_emulator: MmsEmulator) -> None:
-    client = MmsClient(emulator_settings(mms_emulator))
+    client = MmsClient(settings_for(mms_emulator))
     client.get_data_source(SOURCE, with_config=True)
     client.get_data_source(str(SOURCE), with_config=False, lang="en_US")
     client.get_data_source(SOURCE)
@@ -128,7 +128,7 @@ def test_query_values_are_capitalised_and_unset_ones_omitted(mms_emulator: MmsEm
 
 
 def test_a_lookup_returns_the_typed_model(mms_emulator: MmsEmulator) -> None:
-    response = MmsClient(emulator_settings(mms_emulator)).get_data_source(SOURCE, with_config=True)
+    response = MmsClient(settings_for(mms_emulator)).get_data_source(SOURCE, with_config=True)
     assert response.data.id == SOURCE
     assert response.data.dst_projects == ["mms_test1"]
     assert response.data.config
@@ -138,7 +138,7 @@ def test_a_lookup_returns_the_typed_model(mms_emulator: MmsEmulator) -> None:
 
 def test_list_pages_are_followed_with_the_sdks_query(mms_emulator: MmsEmulator) -> None:
     mms_emulator.put_data_sources(generate_data_sources(7))
-    client = MmsClient(emulator_settings(mms_emulator))
+    client = MmsClient(settings_for(mms_emulator))
     ids = [item.id or 0 for item in client.iter_data_sources(page_size=3)]
     assert sorted(ids) == sorted(record["id"] for record in mms_emulator.data_sources())
     assert [r.path for r in mms_emulator.request_log] == [
@@ -196,7 +196,7 @@ def test_permanent_errors_map_to_one_class_each(
     hint: str | None,
 ) -> None:
     mms_emulator.faults.script([fault])
-    error = raised(lambda: MmsClient(emulator_settings(mms_emulator)).get_data_source(SOURCE))
+    error = raised(lambda: MmsClient(settings_for(mms_emulator)).get_data_source(SOURCE))
     assert type(error) is cls
     code = code if code is not None else getattr(fault, "code", None)
     assert_facts(error, mms_emulator, code=code, status=status)
@@ -234,7 +234,7 @@ def test_transient_errors_surface_after_the_last_attempt(
 
 def test_permission_denied_names_the_action_and_the_real_resource(mms_emulator: MmsEmulator) -> None:
     mms_emulator.deny(mms_emulator.access_key_id, SOURCE)
-    error = raised(lambda: MmsClient(emulator_settings(mms_emulator)).get_data_source(SOURCE))
+    error = raised(lambda: MmsClient(settings_for(mms_emulator)).get_data_source(SOURCE))
     assert isinstance(error, PermissionDenied)
     resource = f"acs:odps:cn-shanghai:{mms_emulator.account_id}:mmsdatasource/{SOURCE}"
     assert error.hint == f"grant RAM action odps:GetMmsDataSource on resource {resource} to the caller"
@@ -243,7 +243,7 @@ def test_permission_denied_names_the_action_and_the_real_resource(mms_emulator: 
 
 def test_permission_denied_without_details_shows_the_resource_pattern(mms_emulator: MmsEmulator) -> None:
     mms_emulator.faults.script([HttpError(403, "Forbidden.RAM", "denied")])
-    error = raised(lambda: MmsClient(emulator_settings(mms_emulator)).get_data_source(SOURCE))
+    error = raised(lambda: MmsClient(settings_for(mms_emulator)).get_data_source(SOURCE))
     assert error.hint is not None
     assert f"acs:odps:cn-shanghai:<account>:mmsdatasource/{SOURCE}" in error.hint
 
@@ -262,7 +262,7 @@ def test_a_body_that_is_not_the_documented_shape_is_malformed() -> None:
 
 
 def test_missing_credentials_fail_before_any_request(mms_emulator: MmsEmulator) -> None:
-    client = MmsClient(emulator_settings(mms_emulator, credentials=None))
+    client = MmsClient(settings_for(mms_emulator, credentials=None))
     error = raised(lambda: client.get_data_source(SOURCE))
     assert isinstance(error, CredentialsError)
     assert error.hint
@@ -286,7 +286,7 @@ def test_backoff_is_exponential_with_full_jitter(mms_emulator: MmsEmulator) -> N
     policy = RetryPolicy(max_attempts=6, base_delay_s=0.1, max_delay_s=0.5, deadline_s=100)
     clock = FakeClock()
     client = MmsClient(
-        emulator_settings(mms_emulator, retry=policy), sleep=clock.sleep, clock=clock, rng=random.Random(7)
+        settings_for(mms_emulator, retry=policy), sleep=clock.sleep, clock=clock, rng=random.Random(7)
     )
     raised(lambda: client.get_data_source(SOURCE))
     caps = [min(0.5, 0.1 * 2**n) for n in range(5)]  # 0.1, 0.2, 0.4, 0.5, 0.5
@@ -295,9 +295,7 @@ def test_backoff_is_exponential_with_full_jitter(mms_emulator: MmsEmulator) -> N
     assert all(0 <= delay <= cap for delay, cap in zip(clock.sleeps, caps, strict=True))
 
     top = FakeClock()
-    client = MmsClient(
-        emulator_settings(mms_emulator, retry=policy), sleep=top.sleep, clock=top, rng=UpperBound()
-    )
+    client = MmsClient(settings_for(mms_emulator, retry=policy), sleep=top.sleep, clock=top, rng=UpperBound())
     raised(lambda: client.get_data_source(SOURCE))
     assert top.sleeps == caps
 
@@ -389,7 +387,7 @@ def test_the_total_deadline_bounds_the_retries(mms_emulator: MmsEmulator) -> Non
     clock = FakeClock()
     policy = RetryPolicy(max_attempts=50, base_delay_s=0.4, max_delay_s=0.4, deadline_s=1.0)
     client = MmsClient(
-        emulator_settings(mms_emulator, retry=policy), sleep=clock.sleep, clock=clock, rng=UpperBound()
+        settings_for(mms_emulator, retry=policy), sleep=clock.sleep, clock=clock, rng=UpperBound()
     )
     error = raised(lambda: client.get_data_source(SOURCE))
     # attempts at t=0, 0.4, 0.8; the next would start at 1.2 > 1.0: not made.
@@ -425,7 +423,7 @@ def test_no_proxy_is_honoured(mms_emulator: MmsEmulator, monkeypatch: pytest.Mon
     monkeypatch.setenv("HTTP_PROXY", dead_proxy)
     monkeypatch.setenv("HTTPS_PROXY", dead_proxy)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    client = MmsClient(emulator_settings(mms_emulator))
+    client = MmsClient(settings_for(mms_emulator))
     assert client.get_data_source(SOURCE).data.id == SOURCE
     monkeypatch.delenv("NO_PROXY")
     monkeypatch.setenv("no_proxy", "localhost,127.0.0.1")  # the lower-case spelling too
@@ -449,7 +447,7 @@ def test_without_no_proxy_the_proxy_is_named_in_the_error(
 
 
 def test_the_installed_session_is_the_one_tea_uses(mms_emulator: MmsEmulator) -> None:
-    client = MmsClient(emulator_settings(mms_emulator, max_concurrency=3))
+    client = MmsClient(settings_for(mms_emulator, max_concurrency=3))
     key = f"http://{mms_emulator.endpoint}:{DaraRequest().port}:pool=3"
     assert DaraCore._sessions[key] is client.session
     before = client.session.sends
@@ -457,7 +455,7 @@ def test_the_installed_session_is_the_one_tea_uses(mms_emulator: MmsEmulator) ->
     for _ in range(3):
         client.get_data_source(SOURCE)
     assert client.session.sends - before == mms_emulator.stats.requests == 4
-    again = MmsClient(emulator_settings(mms_emulator, max_concurrency=3))
+    again = MmsClient(settings_for(mms_emulator, max_concurrency=3))
     assert again.session is client.session  # one pool per endpoint and size
 
 

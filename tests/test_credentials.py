@@ -19,7 +19,7 @@ from pulumi_mms import CredentialsError, MmsClient, Settings, StaticCredentials,
 from pulumi_mms.credentials import _chain_providers
 from pulumi_mms.testing import MmsEmulator
 
-from .reliability import SOURCE, emulator_settings
+from .reliability import SOURCE, settings_for
 
 ECS_METADATA_HOST = "100.100.100.200"
 
@@ -136,7 +136,7 @@ def test_environment_is_read_when_the_client_is_built_not_at_import(
     monkeypatch.setenv("MMS_PROTOCOL", "http")
     assert MmsClient().get_data_source(SOURCE).data.id == SOURCE
     # Settings built without credentials still take the environment's keys when the client is built
-    bare = emulator_settings(mms_emulator, credentials=None)
+    bare = settings_for(mms_emulator, credentials=None)
     assert MmsClient(bare).get_data_source(SOURCE).data.id == SOURCE
 
 

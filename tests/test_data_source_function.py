@@ -20,18 +20,8 @@ from pulumi_mms import (
 )
 from pulumi_mms.testing import MmsEmulator
 
+from .clients import stack_config
 from .programs import UNKNOWN, run_program
-
-
-def stack_config(emu: MmsEmulator, **extra: str) -> dict[str, str]:
-    return {
-        "mms:region": "cn-shanghai",
-        "mms:endpoint": emu.endpoint,
-        "mms:protocol": "http",
-        "mms:accessKey": emu.access_key_id,
-        "mms:secretKey": emu.access_key_secret,
-        **extra,
-    }
 
 
 def migration_policy(project: str) -> str:

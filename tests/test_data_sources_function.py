@@ -14,9 +14,8 @@ from pulumi_mms.errors import AmbiguousDataSource, NotReady, ValidationError
 from pulumi_mms.settings import Settings
 from pulumi_mms.testing import MmsEmulator, generate_data_sources
 
-from .clients import FakeClock
+from .clients import FakeClock, stack_config
 from .programs import run_program
-from .test_data_source_function import stack_config
 
 SOURCE = 2000015
 

@@ -28,7 +28,7 @@ from .reliability import (
     Reply,
     ScriptedServer,
     closed_port,
-    emulator_settings,
+    settings_for,
     silent_listener,
 )
 
@@ -194,7 +194,7 @@ def test_sdk_debug_logging_never_shows_the_token(
     monkeypatch.setenv("DEBUG", "sdk")  # darabonba then logs every request header
     caplog.set_level(logging.DEBUG)
     creds = StaticCredentials("STS.DebugKeyId01", "sts-debug-secret-0042", token)
-    MmsClient(emulator_settings(mms_emulator, credentials=creds)).get_data_source(SOURCE)
+    MmsClient(settings_for(mms_emulator, credentials=creds)).get_data_source(SOURCE)
     dumps = [r.getMessage() for r in caplog.records if r.name == "darabonba-core"]
     assert any("x-acs-security-token" in text for text in dumps)  # the dump happened...
     assert all(token not in text for text in dumps)  # ...without the token

@@ -1,7 +1,6 @@
 """Helpers shared by the reliability suites (and the client, credentials and transport tests).
 
-- `emulator_settings`: client settings that reach an `MmsEmulator` with its key, and small retry delays.
-- `FakeClock`: an injectable monotonic clock that moves only when the client sleeps on it.
+- `settings_for`, `stack_config`, `FakeClock`, `fake_time_client`: from `tests.clients`.
 - `ScriptedServer`: a tiny loopback HTTP server that answers whatever a test (or hypothesis) decides and
   records every request it received, headers included.
 - `SilentListener` / `closed_port`: an endpoint that accepts and never answers, one that refuses.
@@ -19,17 +18,20 @@ from typing import Any, TypeVar
 
 import attrs
 
-from pulumi_mms import MmsClient, RetryPolicy, Settings, StaticCredentials
+from pulumi_mms import RetryPolicy, Settings, StaticCredentials
 from pulumi_mms.testing import MmsEmulator
+
+from ..clients import FAST_RETRY as FAST_RETRY
+from ..clients import FakeClock as FakeClock
+from ..clients import fake_time_client as fake_time_client
+from ..clients import settings_for as settings_for
+from ..clients import stack_config as stack_config
 
 T = TypeVar("T")
 E = TypeVar("E", bound=BaseException)
 
 SOURCE = 2000015
 """The data source of the emulator's packaged sample."""
-
-FAST_RETRY = RetryPolicy(max_attempts=4, base_delay_s=0.001, max_delay_s=0.01, deadline_s=10.0)
-"""Real but tiny backoff: retries cost milliseconds."""
 
 
 def outcome(call: Callable[[], T], expected: type[E]) -> T | E:
@@ -38,51 +40,6 @@ def outcome(call: Callable[[], T], expected: type[E]) -> T | E:
         return call()
     except expected as error:
         return error
-
-
-def emulator_settings(emu: MmsEmulator, **overrides: Any) -> Settings:
-    """Settings reaching `emu` with its generated key; `overrides` replace any Settings field."""
-    base = Settings(
-        region=emu.region,
-        endpoint=emu.endpoint,
-        protocol="http",
-        credentials=StaticCredentials(emu.access_key_id, emu.access_key_secret),
-        connect_timeout_ms=2000,
-        read_timeout_ms=2000,
-        retry=FAST_RETRY,
-    )
-    return attrs.evolve(base, **overrides)
-
-
-def stack_config(emu: MmsEmulator, **extra: str) -> dict[str, str]:
-    """Stack config (`mms:*`) pointing a Pulumi program or the dynamic host at `emu`."""
-    return {
-        "mms:region": emu.region,
-        "mms:endpoint": emu.endpoint,
-        "mms:protocol": "http",
-        "mms:accessKey": emu.access_key_id,
-        "mms:secretKey": emu.access_key_secret,
-        **extra,
-    }
-
-
-@attrs.define
-class FakeClock:
-    """A monotonic clock that moves only when something sleeps on it (or a test advances it)."""
-
-    now: float = 1000.0
-    sleeps: list[float] = attrs.field(factory=list)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def fake_time_client(emu: MmsEmulator, clock: FakeClock, **overrides: Any) -> MmsClient:
-    return MmsClient(emulator_settings(emu, **overrides), sleep=clock.sleep, clock=clock)
 
 
 def settle(emu: MmsEmulator, timeout_s: float = 10.0) -> None:

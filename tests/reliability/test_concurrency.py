@@ -15,7 +15,7 @@ from pulumi_mms.model import GetMmsDataSourceResponse
 from pulumi_mms.testing import HttpError, MmsEmulator, generate_data_sources
 
 from ..programs import run_program
-from . import emulator_settings, settle, stack_config
+from . import settings_for, settle, stack_config
 
 LOOKUPS = 200
 MAX_CONCURRENCY = 8
@@ -48,7 +48,7 @@ def check_results(emu: MmsEmulator, results: dict[int, GetMmsDataSourceResponse]
 
 
 def test_threads_share_one_client(emu: MmsEmulator) -> None:
-    client = MmsClient(emulator_settings(emu, max_concurrency=MAX_CONCURRENCY))
+    client = MmsClient(settings_for(emu, max_concurrency=MAX_CONCURRENCY))
     results: dict[int, GetMmsDataSourceResponse] = {}
     lock = threading.Lock()
     start = threading.Barrier(LOOKUPS)
@@ -69,7 +69,7 @@ def test_threads_share_one_client(emu: MmsEmulator) -> None:
 
 
 def test_asyncio_shares_one_client_through_an_executor(emu: MmsEmulator) -> None:
-    client = MmsClient(emulator_settings(emu, max_concurrency=MAX_CONCURRENCY))
+    client = MmsClient(settings_for(emu, max_concurrency=MAX_CONCURRENCY))
 
     async def main() -> dict[int, GetMmsDataSourceResponse]:
         loop = asyncio.get_running_loop()
@@ -84,7 +84,7 @@ def test_asyncio_shares_one_client_through_an_executor(emu: MmsEmulator) -> None
 
 def test_errors_under_concurrency_belong_to_their_own_request(emu: MmsEmulator) -> None:
     """Half the lookups miss and some hit 503s: every error carries its own id, status and request id."""
-    client = MmsClient(emulator_settings(emu, max_concurrency=MAX_CONCURRENCY))
+    client = MmsClient(settings_for(emu, max_concurrency=MAX_CONCURRENCY))
     emu.faults.set_rate(0.1, [HttpError(503)], seed=3)
     present = list(expected(emu))[:100]
     missing = [9_000_000 + n for n in range(100)]

@@ -19,7 +19,7 @@ from pulumi_mms.testing import Hang, MmsEmulator
 
 from ..dynamic_host import DynamicHost, serialized_provider
 from ..programs import run_program
-from . import SOURCE, closed_port, emulator_settings, silent_listener, stack_config
+from . import SOURCE, closed_port, settings_for, silent_listener, stack_config
 
 HANG_CHECK_S = 10.0
 TIMEOUT_MS = 200
@@ -43,9 +43,7 @@ def timed_failure(call: Callable[[], Any]) -> tuple[MmsError, float]:
 
 def test_an_endpoint_that_never_answers_fails_after_timeout_x_attempts() -> None:
     with hanging_emulator() as emu:
-        settings = emulator_settings(
-            emu, connect_timeout_ms=TIMEOUT_MS, read_timeout_ms=TIMEOUT_MS, retry=POLICY
-        )
+        settings = settings_for(emu, connect_timeout_ms=TIMEOUT_MS, read_timeout_ms=TIMEOUT_MS, retry=POLICY)
         error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
         requests = emu.stats.requests
     assert isinstance(error, ServiceUnavailable)
@@ -58,7 +56,7 @@ def test_an_endpoint_that_never_answers_fails_after_timeout_x_attempts() -> None
 
 def test_a_listener_that_never_reads_fails_after_timeout_x_attempts() -> None:
     with silent_listener() as endpoint, MmsEmulator() as emu:
-        settings = emulator_settings(
+        settings = settings_for(
             emu, endpoint=endpoint, connect_timeout_ms=TIMEOUT_MS, read_timeout_ms=TIMEOUT_MS, retry=POLICY
         )
         error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
@@ -70,7 +68,7 @@ def test_a_listener_that_never_reads_fails_after_timeout_x_attempts() -> None:
 
 def test_refused_connections_fail_after_every_attempt() -> None:
     with MmsEmulator() as emu:
-        settings = emulator_settings(emu, endpoint=f"127.0.0.1:{closed_port()}", retry=POLICY)
+        settings = settings_for(emu, endpoint=f"127.0.0.1:{closed_port()}", retry=POLICY)
         error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
     assert isinstance(error, ServiceUnavailable)
     assert "connection refused" in str(error)
@@ -81,7 +79,7 @@ def test_refused_connections_fail_after_every_attempt() -> None:
 def test_the_total_deadline_cuts_attempts_short() -> None:
     policy = RetryPolicy(max_attempts=100, base_delay_s=0.01, max_delay_s=0.05, deadline_s=1.0)
     with hanging_emulator() as emu:
-        settings = emulator_settings(emu, read_timeout_ms=300, retry=policy)
+        settings = settings_for(emu, read_timeout_ms=300, retry=policy)
         error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
         requests = emu.stats.requests
     assert isinstance(error, ServiceUnavailable)
@@ -94,7 +92,7 @@ def test_the_total_deadline_cuts_attempts_short() -> None:
 def test_a_read_timeout_longer_than_the_deadline_is_cut_to_the_deadline() -> None:
     policy = RetryPolicy(max_attempts=3, deadline_s=0.5)
     with hanging_emulator() as emu:
-        settings = emulator_settings(emu, read_timeout_ms=60_000, retry=policy)
+        settings = settings_for(emu, read_timeout_ms=60_000, retry=policy)
         error, elapsed = timed_failure(lambda: MmsClient(settings).get_data_source(SOURCE))
     assert isinstance(error, ServiceUnavailable)
     assert error.attempts == 1  # no time left for a second one

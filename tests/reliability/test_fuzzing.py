@@ -46,9 +46,9 @@ from . import (
     Reply,
     ScriptedServer,
     closed_port,
-    emulator_settings,
     outcome,
     server_settings,
+    settings_for,
     stack_config,
 )
 
@@ -229,7 +229,7 @@ def emulator() -> Iterator[MmsEmulator]:
 def test_lookup_arguments_are_a_validation_error_or_a_valid_request(
     emulator: MmsEmulator, source_id: Any, with_config: Any, lang: Any
 ) -> None:
-    client = MmsClient(emulator_settings(emulator))
+    client = MmsClient(settings_for(emulator))
     before = emulator.stats.requests
     result = outcome(lambda: client.get_data_source(source_id, with_config=with_config, lang=lang), MmsError)
     if isinstance(result, ValidationError):

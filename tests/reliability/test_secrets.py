@@ -47,7 +47,7 @@ from pulumi_mms.testing import (
 
 from ..dynamic_host import DynamicHost, serialized_provider
 from ..programs import run_program
-from . import SOURCE, emulator_settings, stack_config
+from . import SOURCE, settings_for, stack_config
 
 KEY_ID = "STS.SecretsSuiteKey01"
 SECRET = "AkSecret-7f3a9c1e-distinctive"
@@ -103,7 +103,7 @@ def emu() -> Iterator[MmsEmulator]:
 
 
 def sts_client(emu: MmsEmulator, **overrides: Any) -> MmsClient:
-    settings = emulator_settings(
+    settings = settings_for(
         emu,
         credentials=StaticCredentials(KEY_ID, SECRET, TOKEN),
         read_timeout_ms=100,
@@ -134,12 +134,12 @@ def denied(emu: MmsEmulator) -> MmsClient:
 
 
 def wrong_secret(emu: MmsEmulator) -> MmsClient:
-    return MmsClient(emulator_settings(emu, credentials=StaticCredentials(KEY_ID, WRONG_SECRET, TOKEN)))
+    return MmsClient(settings_for(emu, credentials=StaticCredentials(KEY_ID, WRONG_SECRET, TOKEN)))
 
 
 def expired(emu: MmsEmulator) -> MmsClient:
     creds = StaticCredentials("STS.ExpiredKey01", SECRET, EXPIRED_TOKEN)
-    return MmsClient(emulator_settings(emu, credentials=creds))
+    return MmsClient(settings_for(emu, credentials=creds))
 
 
 ECHO = f"echo: x-acs-security-token={TOKEN} secret={SECRET}"

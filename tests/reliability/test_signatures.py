@@ -12,7 +12,7 @@ from pulumi_mms import CredentialsError, MmsClient, MmsError, PermissionDenied, 
 from pulumi_mms.settings import Settings
 from pulumi_mms.testing import MmsEmulator
 
-from . import SOURCE, FakeClock, emulator_settings
+from . import SOURCE, FakeClock, settings_for
 
 STS_KEY = "STS.NQx6hR9aKdZ8yLw"
 STS_SECRET = "sts-secret-for-signature-tests"
@@ -29,43 +29,43 @@ Arrange = Callable[[MmsEmulator, pytest.MonkeyPatch], Settings]
 
 
 def wrong_secret(emu: MmsEmulator, _mp: pytest.MonkeyPatch) -> Settings:
-    return emulator_settings(emu, credentials=StaticCredentials(emu.access_key_id, "not-the-right-secret"))
+    return settings_for(emu, credentials=StaticCredentials(emu.access_key_id, "not-the-right-secret"))
 
 
 def unknown_key(emu: MmsEmulator, _mp: pytest.MonkeyPatch) -> Settings:
-    return emulator_settings(emu, credentials=StaticCredentials("LTAI5tNobodyKnowsMe", "whatever"))
+    return settings_for(emu, credentials=StaticCredentials("LTAI5tNobodyKnowsMe", "whatever"))
 
 
 def expired_token(emu: MmsEmulator, _mp: pytest.MonkeyPatch) -> Settings:
     emu.add_sts_token(
         STS_KEY, STS_SECRET, STS_TOKEN, expires_at=datetime.now(timezone.utc) - timedelta(hours=1)
     )
-    return emulator_settings(emu, credentials=StaticCredentials(STS_KEY, STS_SECRET, STS_TOKEN))
+    return settings_for(emu, credentials=StaticCredentials(STS_KEY, STS_SECRET, STS_TOKEN))
 
 
 def wrong_token(emu: MmsEmulator, _mp: pytest.MonkeyPatch) -> Settings:
     emu.add_sts_token(STS_KEY, STS_SECRET, STS_TOKEN)
-    return emulator_settings(emu, credentials=StaticCredentials(STS_KEY, STS_SECRET, "CAIS-some-other-token"))
+    return settings_for(emu, credentials=StaticCredentials(STS_KEY, STS_SECRET, "CAIS-some-other-token"))
 
 
 def missing_token(emu: MmsEmulator, _mp: pytest.MonkeyPatch) -> Settings:
     emu.add_sts_token(STS_KEY, STS_SECRET, STS_TOKEN)
-    return emulator_settings(emu, credentials=StaticCredentials(STS_KEY, STS_SECRET))
+    return settings_for(emu, credentials=StaticCredentials(STS_KEY, STS_SECRET))
 
 
 def clock_ahead(emu: MmsEmulator, mp: pytest.MonkeyPatch) -> Settings:
     skew_clock(mp, +20)
-    return emulator_settings(emu)
+    return settings_for(emu)
 
 
 def clock_behind(emu: MmsEmulator, mp: pytest.MonkeyPatch) -> Settings:
     skew_clock(mp, -20)
-    return emulator_settings(emu)
+    return settings_for(emu)
 
 
 def ram_denied(emu: MmsEmulator, _mp: pytest.MonkeyPatch) -> Settings:
     emu.deny(emu.access_key_id)
-    return emulator_settings(emu)
+    return settings_for(emu)
 
 
 @pytest.mark.parametrize(
@@ -117,12 +117,12 @@ def test_refused_requests_surface_with_a_hint_and_are_not_retried(
 
 def test_a_small_clock_error_is_tolerated(mms_emulator: MmsEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
     skew_clock(monkeypatch, +2)
-    assert MmsClient(emulator_settings(mms_emulator)).get_data_source(SOURCE).data.id == SOURCE
+    assert MmsClient(settings_for(mms_emulator)).get_data_source(SOURCE).data.id == SOURCE
 
 
 def test_a_valid_sts_token_is_accepted(mms_emulator: MmsEmulator) -> None:
     expiry = datetime.now(timezone.utc) + timedelta(hours=1)
     mms_emulator.add_sts_token(STS_KEY, STS_SECRET, STS_TOKEN, expires_at=expiry)
     creds = StaticCredentials(STS_KEY, STS_SECRET, STS_TOKEN)
-    response = MmsClient(emulator_settings(mms_emulator, credentials=creds)).get_data_source(SOURCE)
+    response = MmsClient(settings_for(mms_emulator, credentials=creds)).get_data_source(SOURCE)
     assert response.data.id == SOURCE

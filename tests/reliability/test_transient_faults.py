@@ -23,7 +23,7 @@ from pulumi_mms.testing import (
     generate_data_sources,
 )
 
-from . import emulator_settings, settle
+from . import settings_for, settle
 
 LOOKUPS = 1000
 FAULT_RATE = 0.2
@@ -52,7 +52,7 @@ def test_every_lookup_succeeds_within_its_deadline_with_exactly_one_retry_per_fa
 
     with MmsEmulator(records) as emu:
         client = MmsClient(
-            emulator_settings(emu, read_timeout_ms=READ_TIMEOUT_MS, retry=POLICY, max_concurrency=16),
+            settings_for(emu, read_timeout_ms=READ_TIMEOUT_MS, retry=POLICY, max_concurrency=16),
             sleep=sleep,
         )
         emu.faults.set_rate(FAULT_RATE, FAULTS, seed=2024)
