@@ -17,6 +17,7 @@ import attrs
 
 from .endpoints import endpoint_problem, region_problem
 from .errors import ValidationError
+from .validation import show
 
 ConfigLookup = Callable[[str], "str | None"]
 """Reads one stack config value by its full key (e.g. `mms:region`); None when unset."""
@@ -120,26 +121,14 @@ def _bounded(
         kinds: tuple[type, ...] = (int,) if integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, kinds):
             kind = "a whole number" if integer else "a number"
-            raise ValidationError(name, f"{name} must be {kind}, got {_show(value)}")
+            raise ValidationError(name, f"{name} must be {kind}, got {show(value)}")
         number = float(value) if isinstance(value, int) and abs(value) < 2**1000 else value
         if not (isinstance(number, float) and math.isfinite(number) and 0 < number <= maximum):
             raise ValidationError(
-                name, f"{name} must be positive and at most {maximum:.0f}{unit}, got {_show(value)}"
+                name, f"{name} must be positive and at most {maximum:.0f}{unit}, got {show(value)}"
             )
 
     return check
-
-
-def _positive(name: str) -> Callable[[Any, Any, Any], None]:
-    return _bounded(name, math.inf)
-
-
-def _show(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # a user object whose repr fails
-        return f"<{type(value).__name__}>"
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @attrs.frozen
@@ -186,7 +175,7 @@ class StaticCredentials:
         if not _TOKEN_SHAPE.fullmatch(self.access_key_id):
             raise ValidationError(
                 "accessKey",
-                f"access key id {_show(self.access_key_id)} (from {self.source}) is not an access key id: "
+                f"access key id {show(self.access_key_id)} (from {self.source}) is not an access key id: "
                 "it must be printable ASCII without spaces (e.g. LTAI5t...)",
             )
         if not self.access_key_secret:
@@ -215,7 +204,7 @@ _TOKEN_SHAPE = re.compile(r"[\x21-\x7e]+")
 
 def _check_retry(_instance: Any, _attribute: Any, value: Any) -> None:
     if not isinstance(value, RetryPolicy):
-        raise ValidationError("retry", f"retry must be a RetryPolicy, got {_show(value)}")
+        raise ValidationError("retry", f"retry must be a RetryPolicy, got {show(value)}")
 
 
 def _check_credentials(_instance: Any, _attribute: Any, value: Any) -> None:
@@ -227,19 +216,19 @@ def _check_credentials(_instance: Any, _attribute: Any, value: Any) -> None:
 
 def _check_profile(_instance: Any, _attribute: Any, value: Any) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise ValidationError("profile", f"profile must be a non-empty profile name, got {_show(value)}")
+        raise ValidationError("profile", f"profile must be a non-empty profile name, got {show(value)}")
 
 
 def _check_region(_instance: Any, _attribute: Any, value: Any) -> None:
     if value is not None and not isinstance(value, str):
-        raise ValidationError("region", f"region must be a string such as 'cn-shanghai', got {_show(value)}")
+        raise ValidationError("region", f"region must be a string such as 'cn-shanghai', got {show(value)}")
     if value is not None and (problem := region_problem(value)):
         raise ValidationError("region", problem)
 
 
 def _check_endpoint(_instance: Any, _attribute: Any, value: Any) -> None:
     if value is not None and not isinstance(value, str):
-        raise ValidationError("endpoint", f"endpoint must be a host[:port] string, got {_show(value)}")
+        raise ValidationError("endpoint", f"endpoint must be a host[:port] string, got {show(value)}")
     if value is not None and (problem := endpoint_problem(value)):
         raise ValidationError("endpoint", problem)
 
@@ -247,7 +236,7 @@ def _check_endpoint(_instance: Any, _attribute: Any, value: Any) -> None:
 def _one_of(name: str, allowed: tuple[str, ...]) -> Callable[[Any, Any, Any], None]:
     def check(_instance: Any, _attribute: Any, value: Any) -> None:
         if value not in allowed:
-            raise ValidationError(name, f"{name} must be one of {', '.join(allowed)}; got {_show(value)}")
+            raise ValidationError(name, f"{name} must be one of {', '.join(allowed)}; got {show(value)}")
 
     return check
 
@@ -323,14 +312,14 @@ class Settings:
             elif isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
                 value = int(raw.strip())
             else:
-                raise ValidationError(key, f"{key} must be a whole number (from {origin}), got {_show(raw)}")
+                raise ValidationError(key, f"{key} must be a whole number (from {origin}), got {show(raw)}")
             low, high, unit = _INTEGER_RANGES[key]
             if value < low:
                 least = "positive" if low else "zero or more"
-                raise ValidationError(key, f"{key} must be {least} (from {origin}), got {_show(value)}")
+                raise ValidationError(key, f"{key} must be {least} (from {origin}), got {show(value)}")
             if value > high:
                 raise ValidationError(
-                    key, f"{key} must be at most {high}{unit} (from {origin}), got {_show(value)}"
+                    key, f"{key} must be at most {high}{unit} (from {origin}), got {show(value)}"
                 )
             return value
 
@@ -342,7 +331,7 @@ class Settings:
             if not isinstance(raw, str):
                 if _SPECS[key].secret:
                     raise ValidationError(key, f"{key} must be a string (from {origin})")
-                raise ValidationError(key, f"{key} must be a string (from {origin}), got {_show(raw)}")
+                raise ValidationError(key, f"{key} must be a string (from {origin}), got {show(raw)}")
             return raw.strip()
 
         plain = {key: text(key) for key in ("region", "endpoint", "protocol", "network", "profile")}

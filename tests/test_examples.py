@@ -20,6 +20,7 @@ from pulumi.runtime.stack import Stack
 from pulumi_mms import MmsDataSourceProvider
 from pulumi_mms.testing import MmsEmulator
 
+from .clients import stack_config as emulator_stack_config
 from .programs import ProgramRun, RecordingMocks, run_program
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -43,20 +44,10 @@ def example(name: str) -> Callable[[], Any]:
     return program
 
 
-def emulator_config(emu: MmsEmulator) -> dict[str, str]:
-    return {
-        "mms:region": emu.region,
-        "mms:endpoint": emu.endpoint,
-        "mms:protocol": "http",
-        "mms:accessKey": emu.access_key_id,
-        "mms:secretKey": emu.access_key_secret,
-    }
-
-
 def stack_config(emu: MmsEmulator, **project: str) -> dict[str, str]:
     """The emulator settings plus project config (`test:` is the project name under run_program)."""
     values = {"sourceId": str(SOURCE), "migrationRamRole": RAM_ROLE, **project}
-    return {**emulator_config(emu), **{f"test:{key}": value for key, value in values.items()}}
+    return {**emulator_stack_config(emu), **{f"test:{key}": value for key, value in values.items()}}
 
 
 def run_example(
@@ -169,7 +160,9 @@ class ProviderMocks(RecordingMocks):
 
 
 def run_gate(emu: MmsEmulator, preview: bool = True) -> ProgramRun:
-    return run_example("migration-gate", emu, preview=preview, mocks=ProviderMocks(emulator_config(emu)))
+    return run_example(
+        "migration-gate", emu, preview=preview, mocks=ProviderMocks(emulator_stack_config(emu))
+    )
 
 
 @pytest.mark.parametrize("preview", [True, False])
@@ -206,7 +199,7 @@ def test_migration_gate_stops_the_deployment_with_a_clear_message(
     mms_emulator: MmsEmulator, state: dict[str, Any], expected: str
 ) -> None:
     mms_emulator.update_data_source(SOURCE, **state)
-    mocks = ProviderMocks(emulator_config(mms_emulator))
+    mocks = ProviderMocks(emulator_stack_config(mms_emulator))
     with pytest.raises(pulumi.RunError) as caught:
         run_example("migration-gate", mms_emulator, mocks=mocks)
     message = str(caught.value)
