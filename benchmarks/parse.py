@@ -19,7 +19,7 @@ from typing import Any
 import pydantic_core
 from alibabacloud_maxcompute20220104.models import GetMmsDataSourceResponseBody
 
-from pulumi_mms.model import GetMmsDataSourceResponse
+from pulumi_mms.core.model import GetMmsDataSourceResponse
 from pulumi_mms.testing import generate_data_sources
 from pulumi_mms.testing.responses import render_config_item, render_data_source
 

@@ -12,8 +12,8 @@
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .client import MmsClient
-from .errors import (
+from .core.client import MmsClient
+from .core.errors import (
     AmbiguousDataSource,
     CredentialsError,
     DataSourceNotFound,
@@ -26,35 +26,34 @@ from .errors import (
     Throttled,
     ValidationError,
 )
-from .model import ConfigItem, ConfigItemType, DataSource, DataSourceStatus, DataSourceType
-from .settings import RetryPolicy, Settings, StaticCredentials
+from .core.model import ConfigItem, ConfigItemType, DataSource, DataSourceStatus, DataSourceType
+from .core.settings import RetryPolicy, Settings, StaticCredentials
 
 # The Pulumi surface imports pulumi (~0.2 s); it loads on first use so that the client and the CLI's
 # lookups start fast.
 _LAZY = {
-    "ALL_DRIFT_FIELDS": "drift",
-    "DEFAULT_DRIFT_FIELDS": "drift",
-    "VOLATILE_FIELDS": "drift",
-    "get_mms_data_source": "data_source_function",
-    "get_mms_data_source_output": "data_source_function",
-    "get_mms_data_sources": "data_sources_function",
-    "get_mms_data_sources_output": "data_sources_function",
-    "MmsDataSource": "mms_data_source",
-    "MmsDataSourceProvider": "mms_data_source",
-    "AwaitableGetMmsDataSourceResult": "outputs",
-    "GetMmsDataSourceConfigResult": "outputs",
-    "GetMmsDataSourceResult": "outputs",
-    "AwaitableGetMmsDataSourcesResult": "outputs",
-    "GetMmsDataSourcesItemResult": "outputs",
-    "GetMmsDataSourcesResult": "outputs",
+    "ALL_DRIFT_FIELDS": "surface.drift",
+    "DEFAULT_DRIFT_FIELDS": "surface.drift",
+    "VOLATILE_FIELDS": "surface.drift",
+    "get_mms_data_source": "surface.data_source_function",
+    "get_mms_data_source_output": "surface.data_source_function",
+    "get_mms_data_sources": "surface.data_sources_function",
+    "get_mms_data_sources_output": "surface.data_sources_function",
+    "MmsDataSource": "surface.resource",
+    "MmsDataSourceProvider": "surface.resource",
+    "AwaitableGetMmsDataSourceResult": "surface.outputs",
+    "GetMmsDataSourceConfigResult": "surface.outputs",
+    "GetMmsDataSourceResult": "surface.outputs",
+    "AwaitableGetMmsDataSourcesResult": "surface.outputs",
+    "GetMmsDataSourcesItemResult": "surface.outputs",
+    "GetMmsDataSourcesResult": "surface.outputs",
 }
 
 if TYPE_CHECKING:
-    from .data_source_function import get_mms_data_source, get_mms_data_source_output
-    from .data_sources_function import get_mms_data_sources, get_mms_data_sources_output
-    from .drift import ALL_DRIFT_FIELDS, DEFAULT_DRIFT_FIELDS, VOLATILE_FIELDS
-    from .mms_data_source import MmsDataSource, MmsDataSourceProvider
-    from .outputs import (
+    from .surface.data_source_function import get_mms_data_source, get_mms_data_source_output
+    from .surface.data_sources_function import get_mms_data_sources, get_mms_data_sources_output
+    from .surface.drift import ALL_DRIFT_FIELDS, DEFAULT_DRIFT_FIELDS, VOLATILE_FIELDS
+    from .surface.outputs import (
         AwaitableGetMmsDataSourceResult,
         AwaitableGetMmsDataSourcesResult,
         GetMmsDataSourceConfigResult,
@@ -62,6 +61,7 @@ if TYPE_CHECKING:
         GetMmsDataSourcesItemResult,
         GetMmsDataSourcesResult,
     )
+    from .surface.resource import MmsDataSource, MmsDataSourceProvider
 
 
 def __getattr__(name: str) -> Any:

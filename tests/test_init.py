@@ -15,7 +15,7 @@ def test_every_public_name_resolves() -> None:
 
 def test_functions_stay_functions_after_their_modules_are_imported() -> None:
     code = (
-        "import pulumi_mms.data_source_function, pulumi_mms.data_sources_function\n"
+        "import pulumi_mms.surface.data_source_function, pulumi_mms.surface.data_sources_function\n"
         "from pulumi_mms import get_mms_data_source, get_mms_data_sources\n"
         "assert callable(get_mms_data_source) and callable(get_mms_data_sources)\n"
         "print('ok')\n"

@@ -11,7 +11,7 @@ import pulumi
 import pytest
 
 from pulumi_mms import DataSourceNotFound, MmsClient, MmsError, get_mms_data_source_output
-from pulumi_mms.model import GetMmsDataSourceResponse
+from pulumi_mms.core.model import GetMmsDataSourceResponse
 from pulumi_mms.testing import HttpError, MmsEmulator, generate_data_sources
 
 from ..programs import run_program

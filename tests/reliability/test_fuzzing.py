@@ -33,10 +33,10 @@ from pulumi_mms import (
     ValidationError,
     get_mms_data_source_output,
 )
-from pulumi_mms.data_source_function import Lookup
-from pulumi_mms.mms_data_source import _inputs_problems
-from pulumi_mms.model import DataSource, GetMmsDataSourceResponse, wire_name
-from pulumi_mms.settings import MAX_CONCURRENCY, MAX_TIMEOUT_MS, SETTINGS
+from pulumi_mms.core.model import DataSource, GetMmsDataSourceResponse, wire_name
+from pulumi_mms.core.settings import MAX_CONCURRENCY, MAX_TIMEOUT_MS, SETTINGS
+from pulumi_mms.surface.data_source_function import Lookup
+from pulumi_mms.surface.resource import _inputs_problems
 from pulumi_mms.testing import MmsEmulator
 
 from ..programs import UNKNOWN, run_program

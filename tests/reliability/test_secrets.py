@@ -33,8 +33,8 @@ from pulumi_mms import (
     StaticCredentials,
     get_mms_data_source_output,
 )
-from pulumi_mms import client as client_module
-from pulumi_mms.settings import Settings
+from pulumi_mms.core import client as client_module
+from pulumi_mms.core.settings import Settings
 from pulumi_mms.testing import (
     ConnectionReset,
     HttpError,

@@ -9,7 +9,7 @@ import pytest
 from alibabacloud_tea_openapi.utils import Utils
 
 from pulumi_mms import CredentialsError, MmsClient, MmsError, PermissionDenied, StaticCredentials
-from pulumi_mms.settings import Settings
+from pulumi_mms.core.settings import Settings
 from pulumi_mms.testing import MmsEmulator
 
 from . import SOURCE, FakeClock, settings_for

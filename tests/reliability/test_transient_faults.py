@@ -13,7 +13,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from pulumi_mms import MmsClient, RetryPolicy
-from pulumi_mms.model import GetMmsDataSourceResponse
+from pulumi_mms.core.model import GetMmsDataSourceResponse
 from pulumi_mms.testing import (
     ConnectionReset,
     HttpError,

@@ -1,0 +1,273 @@
+"""The `pulumi-mms` command: look up a data source, run the local emulator, or run the demo.
+
+`get` goes through `Settings.resolve` and `MmsClient`, the lookup path of the Pulumi functions, without
+importing pulumi (it starts fast). Errors are one line with the fix; exit codes: 0 ok, 1 other error,
+2 usage or invalid input, 3 not found, 4 credentials or permission. A traceback only with `--debug`.
+Secret values (access key secret, security token) are scrubbed from anything printed, even with
+`--debug`; password config values are masked unless `--show-secrets`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ..core.errors import (
+    AmbiguousDataSource,
+    CredentialsError,
+    DataSourceNotFound,
+    MmsError,
+    PermissionDenied,
+    ValidationError,
+)
+from ..core.readiness import CONDITIONS
+from ..core.settings import SETTINGS, Settings
+from ..core.validation import LANGUAGES
+
+if TYPE_CHECKING:
+    from ..core.client import MmsClient
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AUTH = 0, 1, 2, 3, 4
+REDACTED = "********"
+
+
+def exit_code(error: MmsError) -> int:
+    if isinstance(error, (ValidationError, AmbiguousDataSource)):
+        return EXIT_USAGE
+    if isinstance(error, DataSourceNotFound):
+        return EXIT_NOT_FOUND
+    if isinstance(error, (CredentialsError, PermissionDenied)):
+        return EXIT_AUTH
+    return EXIT_ERROR
+
+
+class Redactor:
+    """Replaces known secret values in text: the secret settings as found in the environment or resolved.
+
+    Values shorter than MIN_SECRET are not secrets worth the name, and replacing them would garble output.
+    """
+
+    MIN_SECRET = 8
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.secrets: set[str] = set()
+        self.add(*(environ.get(name) for spec in SETTINGS if spec.secret for name in spec.env))
+
+    def add(self, *values: str | None) -> None:
+        self.secrets.update(value for value in values if value and len(value) >= self.MIN_SECRET)
+
+    def __call__(self, text: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+class _RedactingFormatter(logging.Formatter):
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__("%(name)s: %(message)s")
+        self._redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._redact(super().format(record))
+
+
+def _write(text: str, redact: Redactor, stream: str = "stdout") -> None:
+    (sys.stdout if stream == "stdout" else sys.stderr).write(redact(text))
+
+
+# -- commands --------------------------------------------------------------------------------------------
+
+
+def _client(args: argparse.Namespace, redact: Redactor) -> MmsClient:
+    from ..core.client import MmsClient
+
+    settings = Settings.resolve(
+        environ=os.environ, region=args.region, endpoint=args.endpoint, protocol=args.protocol
+    )
+    if settings.credentials is not None:
+        redact.add(settings.credentials.access_key_secret, settings.credentials.security_token)
+    return MmsClient(settings)
+
+
+def _print(text: str, redact: Redactor, show_secrets: bool = False) -> int:
+    # Password values the user asked to see are not scrubbed; everything else is.
+    sys.stdout.write(text if show_secrets else redact(text))
+    return EXIT_OK
+
+
+def _get(args: argparse.Namespace, redact: Redactor) -> int:
+    from ..core import discovery, readiness, validation
+    from . import render
+
+    if (args.source_id is None) == (args.name is None):
+        raise ValidationError("SOURCE_ID", "give a SOURCE_ID or --name NAME (exactly one)")
+    source_id = None if args.source_id is None else validation.source_id(args.source_id, "SOURCE_ID")
+    wait = readiness.Wait.parse(args.wait, args.wait_timeout)
+    client = _client(args, redact)
+    if source_id is None:
+        source_id = validation.source_id(discovery.find_by_name(client, args.name).id)
+    options = {"with_config": True if args.with_config else None, "lang": args.lang}
+    if wait is None:
+        response = client.get_data_source(source_id, **options)
+    else:
+        response = readiness.wait_until(client, source_id, wait, on_progress=_progress, **options)
+    if args.output == "table":
+        text = render.table(response.data, show_secrets=args.show_secrets)
+    else:
+        text = _serialise(render.dump(response, show_secrets=args.show_secrets), args.output)
+    return _print(text, redact, args.show_secrets)
+
+
+def _progress(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def _list(args: argparse.Namespace, redact: Redactor) -> int:
+    from ..core import discovery
+    from . import render
+
+    items = discovery.list_matching(
+        _client(args, redact),
+        name_regex=args.name_regex,
+        type=args.type,
+        status=args.status,
+        region=args.filter_region,
+    )
+    text = (
+        render.listing(items) if args.output == "table" else _serialise(render.dump_list(items), args.output)
+    )
+    return _print(text, redact)
+
+
+def _serialise(body: object, output: str) -> str:
+    from . import render
+
+    return render.to_json(body) if output == "json" else render.to_yaml(body)
+
+
+def _emulator(args: argparse.Namespace, _redact: Redactor) -> int:
+    from ..testing.__main__ import serve
+
+    return serve(args.args)
+
+
+def _demo(args: argparse.Namespace, _redact: Redactor) -> int:
+    from .demo import run
+
+    return run()
+
+
+# -- parsing and running ---------------------------------------------------------------------------------
+
+
+def _connection_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--region", help="region id, e.g. cn-shanghai")
+    command.add_argument("--endpoint", metavar="HOST[:PORT]", help="endpoint override")
+    command.add_argument("--protocol", choices=("http", "https"), help="default https")
+    command.add_argument("--output", "-o", choices=("table", "json", "yaml"), default="table")
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="log requests and show tracebacks")
+    top = argparse.ArgumentParser(
+        prog="pulumi-mms",
+        description="Read MaxCompute Migration Assist (MMS) data sources; run a local emulator or the demo.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    get = commands.add_parser(
+        "get",
+        parents=[common],
+        help="look up one data source (GetMmsDataSource)",
+        description="Look up one data source, with the settings a Pulumi program would use "
+        "(env: ALIBABA_CLOUD_REGION_ID, ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET, MMS_ENDPOINT, ...).",
+    )
+    get.add_argument("source_id", metavar="SOURCE_ID", nargs="?", help="the data source id, e.g. 2000015")
+    get.add_argument("--name", help="look the data source up by its exact name instead of SOURCE_ID")
+    get.add_argument("--with-config", action="store_true", help="include the configuration items")
+    get.add_argument("--lang", choices=LANGUAGES, help="language of configuration item descriptions")
+    get.add_argument("--wait", choices=tuple(CONDITIONS), help="poll until the data source is in this state")
+    get.add_argument("--wait-timeout", type=float, metavar="SECONDS", help="how long --wait waits (600)")
+    get.add_argument("--show-secrets", action="store_true", help="show password config values")
+    _connection_arguments(get)
+    get.set_defaults(run=_get)
+
+    listing = commands.add_parser(
+        "list",
+        parents=[common],
+        help="list data sources (ListMmsDataSources, every page) with filters",
+        description="List the data sources matching every given filter, ordered by id.",
+    )
+    listing.add_argument("--name-regex", metavar="REGEX", help="a regular expression searched in the name")
+    listing.add_argument("--type", help="HIVE, BIGQUERY, MAXCOMPUTE, ... (exact)")
+    listing.add_argument("--status", help="STARTED, STOPPED, ... (exact)")
+    listing.add_argument("--filter-region", metavar="REGION", help="the data sources' region (exact)")
+    _connection_arguments(listing)
+    listing.set_defaults(run=_list)
+
+    emulator = commands.add_parser(
+        "emulator",
+        add_help=False,  # its options and --help are the emulator's own (pulumi_mms.testing)
+        help="run the local MMS API emulator [--port N] [--data FILE] (see `pulumi-mms emulator --help`)",
+    )
+    emulator.set_defaults(run=_emulator, debug=False, passthrough=True)
+
+    demo = commands.add_parser(
+        "demo", parents=[common], help="lookup, example preview and drift against the embedded emulator"
+    )
+    demo.set_defaults(run=_demo)
+    return top
+
+
+def _configure_logging(debug: bool, redact: Redactor) -> None:
+    if not debug:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RedactingFormatter(redact))
+    logger = logging.getLogger("pulumi_mms")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+def _fail(message: str, redact: Redactor) -> None:
+    _write(f"error: {message}\n", redact, "stderr")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    if extra and not getattr(args, "passthrough", False):
+        top.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.args = extra
+    redact = Redactor(os.environ)
+    _configure_logging(args.debug, redact)
+    run: Callable[[argparse.Namespace, Redactor], int] = args.run
+    try:
+        return run(args, redact)
+    except MmsError as error:
+        if args.debug:
+            _write(traceback.format_exc(), redact, "stderr")
+        _fail(str(error), redact)
+        return exit_code(error)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if args.debug:
+            _write(traceback.format_exc(), redact, "stderr")
+            _fail(f"unexpected {type(error).__name__}: {error}", redact)
+        else:
+            _fail(
+                f"unexpected {type(error).__name__}: {error} (rerun with --debug for the traceback)", redact
+            )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

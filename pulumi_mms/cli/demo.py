@@ -1,0 +1,192 @@
+"""`pulumi-mms demo`: the package end to end on this machine, in seconds, against the embedded emulator.
+
+1. a real signed GetMmsDataSource through `MmsClient`, shown as `pulumi-mms get` shows it;
+2. `examples/dst-project-policies` previewed under Pulumi's mock runtime: the resources it would create;
+3. the data source changes in the emulator (a new destination project, a restart, moved counters): the
+   resources a new preview would add, and the drift `MmsDataSource`'s provider reports (check, diff).
+Nothing leaves 127.0.0.1; no Pulumi CLI or cloud account is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import runpy
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..core.errors import MmsError
+from ..core.settings import Settings
+from ..testing import MmsEmulator
+from . import render
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLE = "dst-project-policies"
+SOURCE_ID = 2000015
+SECRET_CONFIG = ("mms:secretKey",)
+
+
+class DemoError(MmsError):
+    """The demo cannot run here (e.g. not a checkout of the repository)."""
+
+
+@attrs.frozen
+class Planned:
+    """A resource a preview would create."""
+
+    type: str
+    name: str
+    inputs: Mapping[str, Any]
+
+    def describe(self, width: int = 60) -> str:
+        shown = []
+        for key, value in sorted(self.inputs.items()):
+            if key.startswith("__") or value is None:
+                continue
+            text = str(value)
+            shown.append(f"{key}={text if len(text) <= width else f'<{len(text)} chars>'}")
+        return f"{self.type}  {self.name}  " + " ".join(shown)
+
+
+def preview(project_dir: Path, config: Mapping[str, str]) -> tuple[list[Planned], dict[str, Any]]:
+    """Run a Pulumi program as `pulumi preview` would, under the mock runtime: its resources and exports.
+
+    Unqualified config keys belong to the project (named in its Pulumi.yaml).
+    """
+    import pulumi
+    import pulumi.runtime
+    import yaml
+    from pulumi.runtime.stack import Stack
+
+    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8"))["name"]
+    planned: list[Planned] = []
+
+    class Recorder(pulumi.runtime.Mocks):
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+            planned.append(Planned(args.typ, args.name, dict(args.inputs)))
+            return f"{args.name}-id", dict(args.inputs)
+
+        def call(
+            self, args: pulumi.runtime.MockCallArgs
+        ) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+            return {}, None
+
+    asyncio.set_event_loop(asyncio.new_event_loop())  # set_mocks registers the stack on the current loop
+    pulumi.runtime.set_mocks(Recorder(), project=project, stack="demo", preview=True)
+    full = {key if ":" in key else f"{project}:{key}": value for key, value in config.items()}
+    pulumi.runtime.set_all_config(full, [key for key in full if key in SECRET_CONFIG])
+    exports: dict[str, Any] = {}
+
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    def program() -> Any:
+        stack = pulumi.runtime.get_root_resource()
+        assert isinstance(stack, Stack)
+        stack.outputs.clear()  # the root stack outlives one mocked run
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        return pulumi.Output.from_input(dict(stack.outputs)).apply(exports.update)
+
+    program()
+    return planned, exports
+
+
+def _outputs(exports: Mapping[str, Any]) -> list[str]:
+    return ["Stack outputs:", *(f"  {name}: {render.show(value)}" for name, value in exports.items())]
+
+
+def _drift(provider: Any, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    from ..surface import drift
+
+    diff = provider.diff(str(SOURCE_ID), dict(olds), dict(news))
+    lines = [f"MmsDataSource diff: {'update' if diff.changes else 'no change'}"]
+    for label, fields in (
+        ("drift", drift.DEFAULT_DRIFT_FIELDS),
+        ("not drift by default", drift.VOLATILE_FIELDS),
+    ):
+        for field in drift.changed_fields(olds, news, fields):
+            lines.append(
+                f"  ~ {field}: {render.show(olds.get(field))} -> {render.show(news.get(field))}  ({label})"
+            )
+    return lines
+
+
+def _no_proxy_for_loopback() -> None:
+    """tea would send loopback requests through HTTP(S)_PROXY; our session honours NO_PROXY."""
+    hosts = {h for name in ("NO_PROXY", "no_proxy") for h in os.environ.get(name, "").split(",") if h}
+    value = ",".join(sorted(hosts | {"127.0.0.1", "localhost"}))
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = value
+
+
+def run(out: Any = None) -> int:
+    """Run the demo, printing to `out` (default stdout)."""
+    import sys
+
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+
+    from ..core.client import MmsClient
+    from ..surface.resource import MmsDataSourceProvider
+
+    stream = out or sys.stdout
+
+    def say(*lines: str) -> None:
+        stream.write("".join(f"{line}\n" for line in lines))
+        stream.flush()
+
+    project_dir = EXAMPLES / EXAMPLE
+    if not (project_dir / "__main__.py").is_file():
+        raise DemoError(
+            f"the example {EXAMPLE} is not at {project_dir}",
+            hint="run the demo from a checkout of the repository (`./dev demo`)",
+        )
+    _no_proxy_for_loopback()
+    with MmsEmulator() as emulator:
+        config = {
+            "mms:region": emulator.region,
+            "mms:endpoint": emulator.endpoint,
+            "mms:protocol": "http",
+            "mms:accessKey": emulator.access_key_id,
+            "mms:secretKey": emulator.access_key_secret,
+        }
+        say(f"== 1. Signed GetMmsDataSource {SOURCE_ID} against the local emulator ({emulator.url})", "")
+        settings = Settings.resolve(config=config.get, environ={})
+        response = MmsClient(settings).get_data_source(SOURCE_ID, with_config=True)
+        say(render.table(response.data), f"request id: {response.request_id}", "")
+
+        account = emulator.account_id
+        program_config = {
+            **config,
+            "sourceId": str(SOURCE_ID),
+            "migrationRamRole": f"RAM${account}:role/mms-migration",
+        }
+        say(f"== 2. pulumi preview of examples/{EXAMPLE} (mock runtime): resources it would create", "")
+        before, exports = preview(project_dir, program_config)
+        say(*(f"  + {resource.describe()}" for resource in before), "", *_outputs(exports), "")
+
+        provider = MmsDataSourceProvider()
+        provider.configure(ConfigureRequest(Config(config, "demo")))
+        olds = provider.check({}, {"source_id": SOURCE_ID}).inputs
+
+        data = emulator.data_source(SOURCE_ID)
+        projects = [*data.get("dstProjects", []), "mms_test2"]
+        change = {
+            "dstProjects": projects,
+            "status": "STARTING",
+            "agentIsOnline": False,
+            "tablesDoneNum": (data.get("tablesDoneNum") or 0) + 24,
+        }
+        emulator.update_data_source(SOURCE_ID, **change)
+        shown = "; ".join(f"{key}={render.show(value)}" for key, value in change.items())
+        say(f"== 3. The data source changes in the emulator: {shown}", "")
+        after, exports = preview(project_dir, program_config)
+        known = {(r.type, r.name) for r in before}
+        added = [r for r in after if (r.type, r.name) not in known]
+        removed = [r for r in before if (r.type, r.name) not in {(a.type, a.name) for a in after}]
+        say("A new preview of the example would add:", *(f"  + {r.describe()}" for r in added))
+        say(*(f"  - {r.type}  {r.name}" for r in removed), "", *_outputs(exports), "")
+        news = provider.check(olds, {"source_id": SOURCE_ID}).inputs
+        say(*_drift(provider, olds, news), "")
+        say("Next: ./dev test runs every check; `pulumi-mms get --help`; README.md.")
+    return 0

@@ -1,0 +1,125 @@
+"""`get_mms_data_sources` and `get_mms_data_sources_output`: every data source matching some filters.
+
+All pages of ListMmsDataSources are read; `type` and `region` filter on the server, `name_regex` and
+`status` here. With `with_config`, each match is also read with GetMmsDataSource (concurrently, and
+shared with any identical single lookups of the same program run) to add its configuration items.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import attrs
+import pulumi
+
+from ..core import discovery, validation
+from ..core.client import MmsClient
+from ..core.errors import MmsError
+from ..core.model import DataSourceList, DataSourceSummary, GetMmsDataSourceResponse
+from ..core.settings import Settings
+from . import lookups
+from .data_source_function import Lookup, depends_on_urns, run_in_program
+from .outputs import AwaitableGetMmsDataSourcesResult, GetMmsDataSourcesResult, build
+
+__all__ = ["get_mms_data_sources", "get_mms_data_sources_output"]
+
+
+@attrs.frozen
+class Filters:
+    """Checked filters of one listing."""
+
+    name_regex: str | None
+    type: str | None
+    status: str | None
+    region: str | None
+    with_config: bool | None
+
+    @classmethod
+    def check(cls, name_regex: Any, type: Any, status: Any, region: Any, with_config: Any) -> Filters:
+        discovery.check_filters(name_regex, type, status, region)
+        return cls(name_regex, type, status, region, validation.with_config(with_config))
+
+    def run(self, client: MmsClient) -> list[DataSourceSummary]:
+        return discovery.list_matching(
+            client, name_regex=self.name_regex, type=self.type, status=self.status, region=self.region
+        )
+
+
+def _with_config(item: DataSourceSummary, response: GetMmsDataSourceResponse) -> DataSourceSummary:
+    return item.model_copy(update={"config": response.data.config})
+
+
+def _result(items: list[DataSourceSummary], *, awaitable: bool) -> AwaitableGetMmsDataSourcesResult:
+    listing = DataSourceList(
+        ids=[item.id for item in items if item.id is not None],
+        names=[item.name or "" for item in items],
+        data_sources=items,
+    )
+    result_type = AwaitableGetMmsDataSourcesResult if awaitable else GetMmsDataSourcesResult
+    result: AwaitableGetMmsDataSourcesResult = build(result_type, listing)
+    return result
+
+
+def _config_lookups(settings: Settings, items: list[DataSourceSummary]) -> list[Any]:
+    lookups_ = [Lookup.check(item.id, None, True, None) for item in items]
+    return [lookups.submit(settings, ("get", lookup), lookup.run) for lookup in lookups_]
+
+
+def get_mms_data_sources(
+    name_regex: str | None = None,
+    type: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+    with_config: bool | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> AwaitableGetMmsDataSourcesResult:
+    """List the MMS data sources matching every given filter, ordered by id.
+
+    :param name_regex: A regular expression searched in each data source's name.
+    :param type: HIVE, BIGQUERY, MAXCOMPUTE, ... (exact).
+    :param status: STARTED, STOPPED, ... (exact).
+    :param region: The data sources' region id (exact).
+    :param with_config: Also read each data source's configuration items.
+    """
+    filters = run_in_program(lambda: Filters.check(name_regex, type, status, region, with_config))
+    settings = run_in_program(lookups.program_settings)
+
+    def collect() -> list[DataSourceSummary]:
+        items: list[DataSourceSummary] = lookups.submit(settings, ("list", filters), filters.run).result()
+        if filters.with_config:
+            responses = [future.result() for future in _config_lookups(settings, items)]
+            items = [_with_config(item, response) for item, response in zip(items, responses, strict=True)]
+        return items
+
+    return _result(run_in_program(collect), awaitable=True)
+
+
+def get_mms_data_sources_output(
+    name_regex: pulumi.Input[str] | None = None,
+    type: pulumi.Input[str] | None = None,
+    status: pulumi.Input[str] | None = None,
+    region: pulumi.Input[str] | None = None,
+    with_config: pulumi.Input[bool] | None = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[GetMmsDataSourcesResult]:
+    """`get_mms_data_sources` as an Output; every argument may be an Output."""
+    args = (name_regex, type, status, region, with_config)
+    if not any(isinstance(arg, pulumi.Output) for arg in args):
+        run_in_program(lambda: Filters.check(*args))
+    settings = run_in_program(lookups.program_settings)
+
+    async def listing(values: list[Any]) -> GetMmsDataSourcesResult:
+        filters = run_in_program(lambda: Filters.check(*values[: len(args)]))
+        try:
+            items = await lookups.wait(lookups.submit(settings, ("list", filters), filters.run))
+            if filters.with_config:
+                responses = await asyncio.gather(*(lookups.wait(f) for f in _config_lookups(settings, items)))
+                items = [
+                    _with_config(item, response) for item, response in zip(items, responses, strict=True)
+                ]
+        except MmsError as error:
+            raise lookups.as_program_error(error) from None
+        return _result(items, awaitable=False)
+
+    return pulumi.Output.all(*args, *depends_on_urns(opts)).apply(listing)

@@ -1,0 +1,1 @@
+"""Tests of pulumi_mms.core."""

@@ -1,0 +1,452 @@
+"""schema.json: the Pulumi Package Schema of `mms`, derived from the model, `SETTINGS` and the Pulumi surface.
+
+Nothing here lists a field. Output properties, their types and descriptions come from the pydantic models
+(`pulumi_mms.model`); function and resource inputs come from the signatures (`pulumi.Input[T]`
+annotations) and `:param` docstrings of the Python functions and `MmsDataSource`; config variables come
+from `SETTINGS`. Exposing another function is one more `Function(...)` entry in `functions()`.
+
+`./dev schema` writes schema.json and README.md's generated blocks at the repository root;
+`--check` exits 1 when either is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import re
+import sys
+import types
+import typing
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from enum import Enum
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pulumi.output
+from pulumi import Output
+from pydantic import BaseModel
+from pydantic.alias_generators import to_camel, to_snake
+from pydantic.dataclasses import is_pydantic_dataclass
+
+from pulumi_mms.core.model import (
+    DataSource,
+    DataSourceList,
+    GetMmsDataSourceResponse,
+    fields_of,
+    is_volatile,
+    wire_name,
+)
+from pulumi_mms.core.settings import SETTINGS
+from pulumi_mms.surface import drift
+from pulumi_mms.surface.data_source_function import get_mms_data_source, get_mms_data_source_output
+from pulumi_mms.surface.data_sources_function import get_mms_data_sources, get_mms_data_sources_output
+from pulumi_mms.surface.resource import MmsDataSource
+
+PACKAGE = "mms"
+DISTRIBUTION = "pulumi-mms"
+ANY = {"$ref": "pulumi.json#/Any"}
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class SchemaError(Exception):
+    """The Python surface cannot be expressed in the schema (an undocumented parameter, an unknown type)."""
+
+
+def token(name: str) -> str:
+    return f"{PACKAGE}:index:{name}"
+
+
+def pascal(name: str) -> str:
+    """`getMmsDataSource` -> `GetMmsDataSource`, `dst_projects` -> `DstProjects`."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+@attrs.frozen
+class Function:
+    """One data-source function: the plain and Output forms, and the model of what it returns.
+
+    Inputs: the Output form's parameters (their `pulumi.Input[T]` types) with the plain form's `:param`
+    descriptions. Outputs: the fields of `result`; the fields of its `flatten` field are lifted to the top
+    (GetMmsDataSource's `data`), as the Python result type does.
+    """
+
+    name: str
+    plain: Callable[..., Any]
+    output: Callable[..., Any]
+    result: type[BaseModel]
+    flatten: str | None = None
+
+
+@attrs.frozen
+class Resource:
+    """A resource: its class (inputs from `__init__`), the model of its state and how state maps to it.
+
+    `state` lists model fields kept as outputs; `renamed` maps a model field to its output name (Pulumi
+    drops an output named `id`); `notes` appends a sentence to a property's description.
+    """
+
+    name: str
+    cls: type
+    model: type[BaseModel]
+    state: Sequence[str]
+    renamed: Mapping[str, str] = attrs.field(factory=dict)
+    always_set: Sequence[str] = ()
+    replace_on_changes: Sequence[str] = ()
+    notes: Mapping[str, str] = attrs.field(factory=dict)
+
+
+def functions() -> tuple[Function, ...]:
+    """The functions of the package, in schema order."""
+    return (
+        Function(
+            "getMmsDataSource",
+            get_mms_data_source,
+            get_mms_data_source_output,
+            GetMmsDataSourceResponse,
+            flatten="data",
+        ),
+        Function("getMmsDataSources", get_mms_data_sources, get_mms_data_sources_output, DataSourceList),
+    )
+
+
+def resources() -> tuple[Resource, ...]:
+    """The resources of the package, in schema order."""
+    return (
+        Resource(
+            "MmsDataSource",
+            MmsDataSource,
+            DataSource,
+            drift.STATE_FIELDS,
+            renamed={"id": "source_id"},
+            always_set=("source_id",),
+            replace_on_changes=("source_id",),
+            notes={
+                "config": "Password values are omitted (null): a secret never reaches state.",
+                "drift_fields": f"Valid names: {', '.join(f'`{f}`' for f in drift.STATE_FIELDS)}.",
+            },
+        ),
+    )
+
+
+# -- types ---------------------------------------------------------------------------------------------
+
+
+class TypeRegistry:
+    """The `types` section, filled as properties refer to object and enum types."""
+
+    def __init__(self) -> None:
+        self.specs: dict[str, dict[str, Any]] = {}
+
+    def enum(self, cls: type[Enum]) -> str:
+        ref = token(cls.__name__)
+        if ref not in self.specs:
+            self.specs[ref] = {
+                "description": inspect.getdoc(cls) or cls.__name__,
+                "type": "string",
+                "enum": [{"name": member.name, "value": member.value} for member in cls],
+            }
+        return f"#/types/{ref}"
+
+    def object(self, model: type[Any], name: str) -> str:
+        ref = token(name)
+        if ref not in self.specs:
+            self.specs[ref] = {}  # reserved first: a model may refer to itself
+            self.specs[ref] = {
+                "description": inspect.getdoc(model) or name,
+                "type": "object",
+                "properties": model_properties(model, self, owner=name),
+            }
+        return f"#/types/{ref}"
+
+
+def _strip_input(members: list[Any]) -> list[Any]:
+    """Drop None and the Awaitable/Output members of `pulumi.Input[T]`: what is left is T."""
+    kept = []
+    for member in members:
+        origin = typing.get_origin(member) or member
+        if member is type(None) or origin in (Awaitable, Output):
+            continue
+        kept.append(member)
+    return kept
+
+
+def type_spec(annotation: Any, registry: TypeRegistry, owner: str, prop: str) -> dict[str, Any]:
+    """The schema typeSpec of a Python annotation; nested models become object types `<owner><Prop>`."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return type_spec(args[0], registry, owner, prop)
+    if origin in (typing.Union, types.UnionType):
+        members = _strip_input(list(args))
+        if len(members) == 1:
+            return type_spec(members[0], registry, owner, prop)
+        enums = [m for m in members if isinstance(m, type) and issubclass(m, Enum)]
+        if len(enums) == 1 and set(members) - set(enums) == {str}:
+            # An open enum: documented values, and any string the service adds later.
+            return {"oneOf": [{"type": "string"}, {"type": "string", "$ref": registry.enum(enums[0])}]}
+        raise SchemaError(f"{owner}.{prop}: cannot express {annotation!r} in the schema")
+    if annotation is Any:
+        return dict(ANY)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return {"type": "string", "$ref": registry.enum(annotation)}
+    if isinstance(annotation, type) and (
+        issubclass(annotation, BaseModel) or is_pydantic_dataclass(annotation)
+    ):
+        return {"$ref": registry.object(annotation, owner + pascal(prop))}
+    primitive = {bool: "boolean", int: "integer", float: "number", str: "string"}.get(annotation)
+    if primitive:
+        return {"type": primitive}
+    if origin in (list, tuple, Sequence) and args:
+        return {"type": "array", "items": type_spec(args[0], registry, owner, prop)}
+    if origin in (dict, Mapping) and len(args) == 2:
+        return {"type": "object", "additionalProperties": type_spec(args[1], registry, owner, prop)}
+    raise SchemaError(f"{owner}.{prop}: cannot express {annotation!r} in the schema")
+
+
+def _property(spec: dict[str, Any], description: str, note: str | None = None) -> dict[str, Any]:
+    text = " ".join(part for part in (description, note) if part)
+    return {**spec, "description": text} if text else spec
+
+
+def _volatile_note(model: type[Any], field: str, resource: bool) -> str | None:
+    if resource and is_volatile(model, field):
+        return "Changes on its own during a migration: not drift unless listed in `driftFields`."
+    return None
+
+
+def model_properties(
+    model: type[Any],
+    registry: TypeRegistry,
+    *,
+    owner: str,
+    fields: Sequence[str] | None = None,
+    renamed: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    resource: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """One property per model field (by wire name), typed from its annotation, described by its Field."""
+    renamed = renamed or {}
+    notes = notes or {}
+    properties: dict[str, dict[str, Any]] = {}
+    for field, info in fields_of(model).items():
+        python_name = renamed.get(field, field)
+        if fields is not None and field not in fields and field not in renamed:
+            continue
+        name = to_camel(python_name) if field in renamed else wire_name(model, field)
+        spec = type_spec(info.annotation, registry, owner, python_name)
+        note = notes.get(python_name) or _volatile_note(model, field, resource)
+        properties[name] = _property(spec, info.description or "", note)
+        if to_snake(name) != python_name:  # a wire name that is not camelCase (`networklink`)
+            properties[name]["language"] = {"python": {"name": python_name}}
+    return properties
+
+
+# -- inputs from signatures and docstrings ---------------------------------------------------------------
+
+_PARAM = re.compile(r"^:param\s+(?:\S+\s+)?(\w+):\s*(.*)$")
+_SKIPPED_PARAMS = ("self", "resource_name", "opts")
+
+
+def param_docs(func: Callable[..., Any]) -> tuple[str, dict[str, str]]:
+    """A docstring split into its text (without the `:param` lines) and the description of each param."""
+    text: list[str] = []
+    params: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in (inspect.getdoc(func) or "").splitlines():
+        if match := _PARAM.match(line):
+            current = params[match.group(1)] = [match.group(2)]
+        elif current is not None and line.startswith((" ", "\t")) and line.strip():
+            current.append(line.strip())
+        else:
+            current = None
+            text.append(line)
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(text)).strip()
+    return body, {name: " ".join(words) for name, words in params.items()}
+
+
+def _hints(func: Callable[..., Any]) -> dict[str, Any]:
+    # `pulumi.Input[T]` refers to "Output[T]" by name: resolve it in pulumi.output's namespace.
+    return typing.get_type_hints(func, localns=vars(pulumi.output))
+
+
+def input_properties(
+    signature_of: Callable[..., Any],
+    docs_of: Callable[..., Any],
+    registry: TypeRegistry,
+    owner: str,
+    notes: Mapping[str, str] | None = None,
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Properties for the parameters of `signature_of` (docs from `docs_of`), and the required ones."""
+    hints = _hints(signature_of)
+    _, docs = param_docs(docs_of)
+    properties: dict[str, dict[str, Any]] = {}
+    required: list[str] = []
+    for name, param in inspect.signature(signature_of).parameters.items():
+        if name in _SKIPPED_PARAMS:
+            continue
+        if name not in docs:
+            raise SchemaError(f"{owner}: parameter {name!r} has no `:param {name}:` description")
+        spec = type_spec(hints[name], registry, owner, name)
+        properties[to_camel(name)] = _property(spec, docs[name], (notes or {}).get(name))
+        if param.default is inspect.Parameter.empty:
+            required.append(to_camel(name))
+    return properties, required
+
+
+# -- the document ----------------------------------------------------------------------------------------
+
+
+def function_spec(function: Function, registry: TypeRegistry) -> dict[str, Any]:
+    owner = pascal(function.name)
+    description, _ = param_docs(function.plain)
+    plain_params = [p for p in inspect.signature(function.plain).parameters if p not in _SKIPPED_PARAMS]
+    output_params = [p for p in inspect.signature(function.output).parameters if p not in _SKIPPED_PARAMS]
+    if plain_params != output_params:
+        raise SchemaError(f"{function.name}: the plain and Output forms take different parameters")
+    inputs, required = input_properties(function.output, function.plain, registry, owner)
+    outputs: dict[str, dict[str, Any]] = {}
+    if function.flatten:
+        inner = function.result.model_fields[function.flatten].annotation
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            raise SchemaError(f"{function.name}: {function.flatten} is not a model")
+        outputs.update(model_properties(inner, registry, owner=owner))
+    rest = [field for field in function.result.model_fields if field != function.flatten]
+    outputs.update(model_properties(function.result, registry, owner=owner, fields=rest))
+    spec: dict[str, Any] = {
+        "description": description,
+        "inputs": {"type": "object", "properties": inputs},
+        "outputs": {
+            "type": "object",
+            "description": f"The result of {function.name}.",
+            "properties": outputs,
+        },
+    }
+    if required:
+        spec["inputs"]["required"] = required
+    return spec
+
+
+def resource_spec(resource: Resource, registry: TypeRegistry) -> dict[str, Any]:
+    init = resource.cls.__dict__["__init__"]
+    inputs, required_inputs = input_properties(init, init, registry, resource.name, resource.notes)
+    for name in resource.replace_on_changes:
+        inputs[to_camel(name)]["replaceOnChanges"] = True
+    state = model_properties(
+        resource.model,
+        registry,
+        owner=resource.name,
+        fields=resource.state,
+        renamed=resource.renamed,
+        notes=resource.notes,
+        resource=True,
+    )
+    spec: dict[str, Any] = {
+        "description": inspect.getdoc(resource.cls) or resource.name,
+        "type": "object",
+        "properties": {**inputs, **state},
+        "inputProperties": inputs,
+    }
+    if resource.always_set:
+        spec["required"] = [to_camel(name) for name in resource.always_set]
+    if required_inputs:
+        spec["requiredInputs"] = required_inputs
+    return spec
+
+
+def config_spec() -> dict[str, Any]:
+    """The config variables, one per `SETTINGS` entry (read as `mms:<key>`)."""
+    variables: dict[str, Any] = {}
+    for setting in SETTINGS:
+        description = setting.description
+        if setting.alicloud_key:
+            description += f" Falls back to `alicloud:{setting.alicloud_key}`."
+        spec: dict[str, Any] = {"type": setting.type, "description": description}
+        if setting.env:
+            spec["defaultInfo"] = {"environment": list(setting.env)}
+        if setting.secret:
+            spec["secret"] = True
+        variables[setting.key] = spec
+    return {"variables": variables}
+
+
+def generate() -> dict[str, Any]:
+    """The whole schema document."""
+    registry = TypeRegistry()
+    function_specs = {token(f.name): function_spec(f, registry) for f in functions()}
+    resource_specs = {token(r.name): resource_spec(r, registry) for r in resources()}
+    info = metadata.metadata(DISTRIBUTION)
+    return {
+        "name": PACKAGE,
+        "displayName": "MaxCompute Migration Assist (MMS)",
+        "version": info["Version"],
+        "description": info["Summary"],
+        "keywords": ["pulumi", "alicloud", "maxcompute", "mms", "category/cloud", "kind/native"],
+        "license": "Apache-2.0",
+        "config": config_spec(),
+        "types": dict(sorted(registry.specs.items())),
+        "resources": resource_specs,
+        "functions": function_specs,
+        "language": {"python": {"packageName": "pulumi_mms"}},
+    }
+
+
+def render(schema: Mapping[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- the command -----------------------------------------------------------------------------------------
+
+
+def _targets(root: Path, readme_only: bool) -> dict[Path, Callable[[str], str]]:
+    """Each generated file and how to produce its new text from its current text."""
+    from tools import readme
+
+    schema = generate()
+    targets: dict[Path, Callable[[str], str]] = {}
+    if not readme_only:
+        targets[root / "schema.json"] = lambda _old: render(schema)
+    targets[root / "README.md"] = lambda old: readme.rewrite(old, schema)
+    return targets
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="./dev schema",
+        description="Write schema.json and the generated blocks of README.md from the model.",
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if a generated file is stale")
+    parser.add_argument("--readme", action="store_true", help="only README.md's generated blocks")
+    parser.add_argument(
+        "--root", type=Path, default=REPO_ROOT, help="the repository root (default: %(default)s)"
+    )
+    args = parser.parse_args(argv)
+    root: Path = args.root
+    if not (root / "pyproject.toml").is_file():
+        print(f"error: {root} is not the pulumi-mms checkout; pass --root", file=sys.stderr)
+        return 2
+    stale: list[str] = []
+    for path, produce in _targets(root, args.readme).items():
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        try:
+            new = produce(old)
+        except ValueError as error:
+            print(f"error: {path.name}: {error}", file=sys.stderr)
+            return 1
+        if new == old:
+            continue
+        if args.check:
+            stale.append(path.name)
+        else:
+            path.write_text(new, encoding="utf-8")
+            print(f"wrote {path}")
+    if stale:
+        print(f"stale: {', '.join(stale)}; run `./dev schema`", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
