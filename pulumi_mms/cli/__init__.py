@@ -101,21 +101,21 @@ def _print(text: str, redact: Redactor, show_secrets: bool = False) -> int:
 
 
 def _get(args: argparse.Namespace, redact: Redactor) -> int:
-    from ..core import discovery, readiness, validation
+    from ..core import readiness, reading, validation
     from . import render
 
-    if (args.source_id is None) == (args.name is None):
-        raise ValidationError("SOURCE_ID", "give a SOURCE_ID or --name NAME (exactly one)")
+    reading.exactly_one(args.source_id, args.name, id_argument="SOURCE_ID", name_argument="--name")
     source_id = None if args.source_id is None else validation.source_id(args.source_id, "SOURCE_ID")
     wait = readiness.Wait.parse(args.wait, args.wait_timeout)
-    client = _client(args, redact)
-    if source_id is None:
-        source_id = validation.source_id(discovery.find_by_name(client, args.name).id)
-    options = {"with_config": True if args.with_config else None, "lang": args.lang}
-    if wait is None:
-        response = client.get_data_source(source_id, **options)
-    else:
-        response = readiness.wait_until(client, source_id, wait, on_progress=_progress, **options)
+    response = reading.read(
+        _client(args, redact),
+        source_id=source_id,
+        name=args.name,
+        with_config=True if args.with_config else None,
+        lang=args.lang,
+        wait=wait,
+        on_progress=_progress,
+    )
     if args.output == "table":
         text = render.table(response.data, show_secrets=args.show_secrets)
     else:

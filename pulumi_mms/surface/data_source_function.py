@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 import attrs
 import pulumi
 
-from ..core import discovery, readiness, validation
+from ..core import readiness, reading, validation
 from ..core.client import MmsClient
-from ..core.errors import MmsError, ValidationError
+from ..core.errors import MmsError
 from ..core.model import GetMmsDataSourceResponse
 from . import lookups
 from .outputs import AwaitableGetMmsDataSourceResult, GetMmsDataSourceResult, data_source_result
@@ -46,11 +46,7 @@ class Lookup:
         wait_timeout: Any = None,
     ) -> Lookup:
         """Validate user arguments (before any request): exactly one of source_id and name."""
-        if (source_id is None) == (name is None):
-            raise ValidationError(
-                "source_id",
-                "give exactly one of source_id and name (the data source's id, or its exact name)",
-            )
+        reading.exactly_one(source_id, name)
         return cls(
             source_id=None if source_id is None else validation.source_id(source_id),
             name=None if name is None else validation.name(name),
@@ -61,23 +57,14 @@ class Lookup:
 
     def run(self, client: MmsClient) -> GetMmsDataSourceResponse:
         """Resolve the name, read the data source, and wait for it if asked (not during a preview)."""
-        source_id = self.source_id
-        if source_id is None:
-            found = discovery.find_by_name(client, self.name or "")
-            source_id = validation.source_id(found.id)
-        if self.wait is None:
-            return client.get_data_source(source_id, with_config=self.with_config, lang=self.lang)
-        if pulumi.runtime.is_dry_run():
-            # A preview does not block: it shows the current state, but a failed data source fails now.
-            response = client.get_data_source(source_id, with_config=self.with_config, lang=self.lang)
-            readiness.raise_if_failed(client, source_id, response)
-            return response
-        return readiness.wait_until(
+        return reading.read(
             client,
-            source_id,
-            self.wait,
+            source_id=self.source_id,
+            name=self.name,
             with_config=self.with_config,
             lang=self.lang,
+            wait=self.wait,
+            is_preview=pulumi.runtime.is_dry_run(),
             on_progress=pulumi.log.info,
         )
 

@@ -28,9 +28,9 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..core import discovery, readiness, validation
+from ..core import readiness, reading, validation
 from ..core.client import MmsClient, shared_client
-from ..core.errors import DataSourceNotFound, MmsError, ValidationError
+from ..core.errors import DataSourceNotFound, MmsError, NotReady, ValidationError
 from ..core.model import DataSource
 from ..core.settings import Settings
 from . import drift
@@ -108,19 +108,23 @@ class MmsDataSourceProvider(ResourceProvider):
             settings = self._settings = Settings.resolve()
         return shared_client(settings)
 
-    def _live(self, inputs: dict[str, Any], wait: readiness.Wait | None = None) -> dict[str, Any]:
-        """The inputs plus the data source's current fields (after waiting, if `wait`)."""
-        client = self._client()
+    def _live(
+        self, inputs: dict[str, Any], wait: readiness.Wait | None = None, *, is_preview: bool = False
+    ) -> dict[str, Any]:
+        """The inputs plus the data source's current fields (after waiting for `wait`, unless a preview)."""
         source_id = inputs.get("source_id")
-        if source_id is None:
-            source_id = discovery.find_by_name(client, inputs["name"]).id
-        source_id = validation.source_id(source_id)
-        options = {"with_config": inputs.get("with_config"), "lang": inputs.get("lang")}
-        if wait is None:
-            response = client.get_data_source(source_id, **options)
-        else:
-            response = readiness.wait_until(client, source_id, wait, on_progress=pulumi.log.info, **options)
-        return {**inputs, "source_id": source_id, **drift.state_of(response.data)}
+        response = reading.read(
+            self._client(),
+            source_id=source_id,
+            name=inputs.get("name") if source_id is None else None,  # state holds both: read by id
+            with_config=inputs.get("with_config"),
+            lang=inputs.get("lang"),
+            wait=wait,
+            is_preview=is_preview,
+            on_progress=pulumi.log.info,
+        )
+        resolved = validation.source_id(response.data.id if source_id is None else source_id)
+        return {**inputs, "source_id": resolved, **drift.state_of(response.data)}
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, failures = _inputs_problems(news)
@@ -129,17 +133,15 @@ class MmsDataSourceProvider(ResourceProvider):
             failures.append(CheckFailure(config_error.argument, f"invalid stack config: {config_error}"))
         if failures or drift.is_unknown(inputs):
             return CheckResult(inputs, failures)
+        wait = readiness.Wait.parse(inputs["wait_for"], inputs["wait_timeout"])
         try:
-            live = self._live(inputs)
+            # The engine shows what check returns as the preview: never block here.
+            return CheckResult(self._live(inputs, wait, is_preview=True), [])
+        except NotReady as error:
+            return CheckResult(inputs, [CheckFailure("wait_for", str(error))])
         except MmsError as error:
             subject = "name" if inputs["source_id"] is None else "source_id"
             return CheckResult(inputs, [CheckFailure(subject, f"cannot read MMS data source: {error}")])
-        if inputs["wait_for"] and live.get("status") in readiness.TERMINAL:
-            reason = (
-                f"data source {live['source_id']} failed (status {live['status']}): {live.get('err_msg')}"
-            )
-            return CheckResult(live, [CheckFailure("wait_for", reason)])
-        return CheckResult(live, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = drift.changed_fields(olds, news, drift.INPUT_FIELDS)
