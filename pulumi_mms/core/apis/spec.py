@@ -1,0 +1,169 @@
+"""What a read API is, declared as data: its action, path, query parameters, answer shape and item model.
+
+One `ReadApi` per API (see `catalog`) is all the client needs to build the request exactly as the official
+SDK's `*_with_options` does (same path, same query parameters in the same order, same value spelling) and
+to parse the answer into typed models; the Pulumi functions, schema.json, the CLI and the README tables are
+derived from the same declarations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote
+
+import attrs
+import pydantic
+
+from .. import validation
+from ..errors import ValidationError
+from ..translate import Call
+from .models import ItemResponse, ListResponse, PageResponse
+
+T = TypeVar("T")
+
+
+class Kind(str, Enum):
+    """How a query parameter is checked and spelt on the wire."""
+
+    STR = "string"
+    INT = "integer"
+    BOOL = "boolean"
+    STR_LIST = "array"  # sent as a JSON array, as the SDK's "shrink" requests do
+
+
+class Shape(str, Enum):
+    """What `data` holds in the answer."""
+
+    ITEM = "item"  # Get*: one object
+    PAGE = "page"  # paged List*: objectList, pageNum, pageSize, total
+    LIST = "list"  # unpaged List*: a plain array
+
+
+@attrs.frozen
+class Param:
+    """A query parameter: its Python name, wire name, kind and description."""
+
+    name: str
+    wire: str
+    kind: Kind
+    description: str
+
+
+def q(wire: str, kind: Kind, description: str) -> Param:
+    """A query parameter whose Python name is its wire name in snake_case."""
+    return Param(re.sub(r"(?<!^)(?=[A-Z])", "_", wire).lower(), wire, kind, description)
+
+
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+PAGING = ("page_num", "page_size")
+
+
+@attrs.frozen
+class ReadApi(Generic[T]):
+    """One read-only MMS API, declared once.
+
+    `path` is the SDK's path template (`{sourceId}` style); its parameters are positive integer ids.
+    `query` lists the query parameters in the order the SDK adds them (the signed query string is then
+    byte-for-byte the SDK's). `item` is the model of one item of the answer.
+    """
+
+    action: str
+    path: str
+    item: type[T]
+    shape: Shape
+    noun: str
+    description: str
+    query: tuple[Param, ...] = ()
+    max_page_size: int = 100
+
+    @property
+    def path_params(self) -> tuple[str, ...]:
+        """The path parameters' Python names, outermost first (`source_id`, `job_id`, ...)."""
+        return tuple(_snake(name) for name in _PATH_PARAM.findall(self.path))
+
+    @property
+    def filters(self) -> tuple[Param, ...]:
+        """The query parameters without the paging ones."""
+        return tuple(p for p in self.query if p.name not in PAGING)
+
+    @property
+    def response(self) -> type[pydantic.BaseModel]:
+        """The model of the whole answer body."""
+        envelope: Any = {Shape.ITEM: ItemResponse, Shape.PAGE: PageResponse, Shape.LIST: ListResponse}
+        model: type[pydantic.BaseModel] = envelope[self.shape][self.item]
+        return model
+
+    def call(self, arguments: Mapping[str, Any]) -> Call:
+        """The request for `arguments` (Python names), checked before anything is sent."""
+        known = {*self.path_params, *(p.name for p in self.query)}
+        unknown = sorted(set(arguments) - known)
+        if unknown:
+            raise ValidationError(
+                unknown[0],
+                f"{self.action} has no argument {unknown[0]!r}",
+                hint=f"use one of: {', '.join(sorted(known))}",
+            )
+        ids: dict[str, int] = {}
+        for name in self.path_params:
+            if arguments.get(name) is None:
+                raise ValidationError(name, f"{self.action} needs {name}")
+            ids[name] = validation.source_id(arguments[name], name)
+        query: dict[str, str] = {}
+        for param in self.query:
+            value = arguments.get(param.name)
+            if value is not None:
+                query[param.wire] = _wire_value(param, value)
+        size = query.get("pageSize")
+        if size is not None and int(size) > self.max_page_size:
+            raise ValidationError(
+                "page_size", f"page_size must be at most {self.max_page_size} for {self.action}, got {size}"
+            )
+        path = _PATH_PARAM.sub(lambda m: quote(str(ids[_snake(m.group(1))]), safe=""), self.path)
+        source = ids.get("source_id")
+        return Call(self.action, path, query, source_id=source, subject=self.subject(ids))
+
+    def subject(self, ids: Mapping[str, int]) -> str:
+        """What a request is about, for messages: `job 7 of data source 2000015`."""
+        own = self.path_params[-1] if self.path_params else None
+        parts = []
+        if self.shape is Shape.ITEM and own is not None and own != "source_id":
+            parts.append(f"{self.noun} {ids[own]}")
+        elif self.shape is not Shape.ITEM:
+            parts.append(f"{self.noun} list")
+        for name in reversed(self.path_params[:-1] if self.shape is Shape.ITEM else self.path_params):
+            parts.append(f"{name.removesuffix('_id').replace('source', 'data source')} {ids[name]}")
+        return " of ".join(parts)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _wire_value(param: Param, value: Any) -> str:
+    shown = validation.show(value)
+    if param.kind is Kind.STR:
+        if isinstance(value, Enum):
+            value = value.value
+        if isinstance(value, str) and value:
+            return value
+        raise ValidationError(param.name, f"{param.name} must be a non-empty string, got {shown}")
+    if param.kind is Kind.INT:
+        least = 1 if param.name in PAGING or param.name.endswith("_id") else 0
+        if isinstance(value, int) and not isinstance(value, bool) and value >= least:
+            return str(value)
+        what = "a positive integer" if least else "a non-negative integer"
+        raise ValidationError(param.name, f"{param.name} must be {what}, got {shown}")
+    if param.kind is Kind.BOOL:
+        if isinstance(value, bool):
+            return str(value)  # the SDK sends True/False, capitalised
+        raise ValidationError(param.name, f"{param.name} must be True or False, got {shown}")
+    values = [value] if isinstance(value, str | Enum) else value
+    if isinstance(values, list | tuple) and values:
+        items = [v.value if isinstance(v, Enum) else v for v in values]
+        if all(isinstance(v, str) and v for v in items):
+            return json.dumps(items, separators=(",", ":"), ensure_ascii=False)
+    raise ValidationError(param.name, f"{param.name} must be a string or a list of strings, got {shown}")
