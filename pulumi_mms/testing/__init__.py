@@ -1,4 +1,4 @@
-"""A local emulator of the MaxCompute MMS API (GetMmsDataSource, ListMmsDataSources) for tests.
+"""A local emulator of the MaxCompute MMS API (data sources and the read side of a migration) for tests.
 
     from pulumi_mms.testing import MmsEmulator, Throttle
 
@@ -24,6 +24,7 @@ from .faults import (
     Throttle,
     TruncatedBody,
 )
+from .migration import MigrationStore, sample_migration
 from .models import Credential, MmsBackend
 from .server import EmulatorStats, RequestRecord
 
@@ -37,6 +38,7 @@ __all__ = [
     "Hang",
     "HttpError",
     "Latency",
+    "MigrationStore",
     "MmsBackend",
     "MmsEmulator",
     "NonJsonBody",
@@ -47,4 +49,5 @@ __all__ = [
     "generate_data_sources",
     "load_data_sources",
     "sample_data",
+    "sample_migration",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 from . import signing
 from .data import DataInput, load_data_sources
 from .faults import FaultPlan
+from .migration import MigrationStore, sample_migration
 from .models import Credential, MmsBackend
 from .server import EmulatorStats, MmsHTTPServer, RequestRecord, StatsRecorder
 
@@ -29,10 +30,12 @@ def generate_access_key() -> tuple[str, str]:
 
 
 class MmsEmulator:
-    """A local MaxCompute MMS API (GetMmsDataSource, ListMmsDataSources) on 127.0.0.1.
+    """A local MaxCompute MMS API on 127.0.0.1: GetMmsDataSource, ListMmsDataSources and the read side of
+    a migration (jobs, databases, tables, partitions, tasks, timers, their logs, scans, config items).
 
-    ``data``: None for the packaged sample (data source 2000015), a path to a JSON file, a data dict or
-    a list of them (see :func:`pulumi_mms.testing.data.load_data_sources`). One access key pair is
+    ``data``: None for the packaged sample (data source 2000015 with its migration, see ``migration``),
+    a path to a JSON file, a data dict or a list of them (see
+    :func:`pulumi_mms.testing.data.load_data_sources`). One access key pair is
     generated (or taken from ``access_key_id``/``access_key_secret``) and registered. Requests must be
     signed with ACS3-HMAC-SHA256 and carry an ``x-acs-date`` within ``max_clock_skew_s`` of now.
 
@@ -66,6 +69,8 @@ class MmsEmulator:
         self._backend.add_credential(Credential(self._access_key_id, self._access_key_secret))
         for record in load_data_sources(data):
             self._backend.put_data_source(record)
+        if data is None:  # the packaged sample comes with its migration: dbs, tables, jobs, timers
+            self._backend.migration.load(sample_migration())
         self._faults = FaultPlan(latency_ms=latency_ms, connection_delay_ms=connection_delay_ms)
         self._stats = StatsRecorder()
         self._server: MmsHTTPServer | None = None
@@ -249,6 +254,15 @@ class MmsEmulator:
         first read sees STARTING, the second and later ones STARTED. Replaces any earlier script.
         """
         self._backend.script_states(source_id, steps)
+
+    @property
+    def migration(self) -> MigrationStore:
+        """The migration state (dbs, tables, partitions, jobs, tasks, timers, logs) per data source.
+
+        ``emu.migration.load(document)`` adds a fixture shaped like the packaged ``migration_sample.json``;
+        ``emu.migration.script_job(2000015, 2, after_reads=3)`` runs job 2 and ends it three reads later.
+        """
+        return self._backend.migration
 
     # -- faults and counters ----------------------------------------------------------------------------
 

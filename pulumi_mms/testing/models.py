@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .migration import MigrationStore
+
 FIRST_GENERATED_ID = 2000001
 
 
@@ -53,6 +55,8 @@ class MmsBackend:
         self._credentials: dict[str, Credential] = {}
         self._denials: set[tuple[str, int | None]] = set()
         self._scripts: dict[int, deque[dict[str, Any]]] = {}
+        self.migration = MigrationStore()
+        """Jobs, databases, tables, partitions, tasks and timers per data source (thread-safe itself)."""
 
     # -- data sources -------------------------------------------------------------------------------
 

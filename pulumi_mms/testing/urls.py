@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from . import responses
+from . import migration_responses, responses
 
 API_VERSION = "2022-01-04"
 
@@ -31,6 +31,16 @@ ROUTES: tuple[Route, ...] = (
         re.compile(r"^/api/v1/mms/datasources/?$"),
         "ListMmsDataSources",
         responses.list_mms_data_sources,
+    ),
+    Route(
+        "GET",
+        re.compile(r"^/api/v1/mms/configItems/?$"),
+        "ListMmsDataSourceConfigItems",
+        migration_responses.list_config_items,
+    ),
+    *(
+        Route("GET", migration_responses.path_pattern(c.path), c.action, migration_responses.handler(c))
+        for c in migration_responses.COLLECTIONS
     ),
 )
 

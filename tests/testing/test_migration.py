@@ -1,0 +1,186 @@
+"""The emulator's migration: one consistent model behind every read API, served to the official SDK and to
+our client alike, with paging, filters, state transitions, faults and signatures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from alibabacloud_maxcompute20220104 import models as sdk_models
+from alibabacloud_maxcompute20220104.client import Client as MaxComputeClient
+from alibabacloud_tea_util.models import RuntimeOptions
+from Tea.exceptions import TeaException
+
+from pulumi_mms import CredentialsError, DataSourceNotFound, InvalidRequest, MmsClient, StaticCredentials
+from pulumi_mms.core import apis
+from pulumi_mms.core.apis import catalog
+from pulumi_mms.core.apis.models import JobStatus, MigrationStatus
+from pulumi_mms.testing import MmsEmulator, Throttle, urls
+from tests.clients import settings_for
+
+SOURCE = 2000015
+
+
+@pytest.fixture
+def client(emu: MmsEmulator) -> MmsClient:
+    return MmsClient(settings_for(emu))
+
+
+def test_every_read_api_the_client_declares_is_served_at_its_path() -> None:
+    for api in apis.READ_APIS:
+        path = api.path
+        for name in ("sourceId", "jobId", "dbId", "tableId", "partitionId", "taskId", "timerId", "scanId"):
+            path = path.replace("{" + name + "}", "7")
+        found = urls.match("GET", path)
+        assert found is not None, api.action
+        assert found[0].action == api.action
+
+
+def test_the_official_sdk_reads_every_api(sdk: MaxComputeClient) -> None:
+    rt = RuntimeOptions()
+    tables = sdk.list_mms_tables_with_options(
+        str(SOURCE), sdk_models.ListMmsTablesRequest(db_name="sales", page_size=2), {}, rt
+    ).body.data
+    assert tables.total == 3
+    assert [t.name for t in tables.object_list] == ["orders", "customers"]
+    assert tables.object_list[0].schema.partitions[0].name == "ds"
+    job = sdk.get_mms_job_with_options(str(SOURCE), "3", {}, rt).body.data
+    assert (job.name, job.status, job.src_db_name, job.task_num) == ("mig_hr", "FAILED", "hr", 1)
+    logs = sdk.list_mms_task_logs_with_options(str(SOURCE), "1004", {}, rt).body.data
+    assert "permission" in logs[0].msg
+    timer_logs = sdk.list_mms_timer_logs_with_options(
+        str(SOURCE), "1", sdk_models.ListMmsTimerLogsRequest(), {}, rt
+    ).body.data
+    assert timer_logs.object_list[0].msg == "created job mig_hr"
+    scan = sdk.get_mms_fetch_metadata_job_with_options(str(SOURCE), "1000253", {}, rt).body.data
+    assert scan.status == "SUCCESS"
+    items = sdk.list_mms_data_source_config_items_with_options(
+        sdk_models.ListMmsDataSourceConfigItemsRequest(source_type="HIVE", lang="en_US"), {}, rt
+    ).body.data
+    assert [i.name for i in items] == ["Hive metastore URIs", "Password"]
+    failed = sdk.list_mms_partitions_with_options(
+        str(SOURCE), sdk_models.ListMmsPartitionsRequest(status=["DOING"]), {}, rt
+    ).body.data
+    assert [p.value for p in failed.object_list] == ["ds=20241210"]
+
+
+def test_the_answers_agree_with_each_other(client: MmsClient) -> None:
+    dbs = apis.list_all(client, catalog.LIST_MMS_DBS, source_id=SOURCE)
+    tables = apis.list_all(client, catalog.LIST_MMS_TABLES, source_id=SOURCE)
+    partitions = apis.list_all(client, catalog.LIST_MMS_PARTITIONS, source_id=SOURCE)
+    for db in dbs:
+        own = [t for t in tables if t.db_id == db.id]
+        assert db.tables == len(own)
+        assert db.tables_done == sum(t.status is MigrationStatus.DONE for t in own)
+        assert db.tables_failed == sum(t.status is MigrationStatus.FAILED for t in own)
+        assert db.partitions == sum(t.partitions or 0 for t in own)
+        assert all(t.db_name == db.name and t.dst_project_name == db.dst_project_name for t in own)
+    for part in partitions:
+        table = next(t for t in tables if t.id == part.table_id)
+        assert (part.table_name, part.db_id, part.dst_project_name) == (
+            table.name,
+            table.db_id,
+            table.dst_project_name,
+        )
+    jobs = apis.list_all(client, catalog.LIST_MMS_JOBS, source_id=SOURCE)
+    tasks = apis.list_all(client, catalog.LIST_MMS_TASKS, source_id=SOURCE)
+    for job in jobs:
+        assert job.task_num == sum(t.job_id == job.id for t in tasks)
+        assert apis.get(client, catalog.GET_MMS_JOB, source_id=SOURCE, job_id=job.id or 0) == job
+
+
+@pytest.mark.parametrize(
+    ("arguments", "names"),
+    [
+        ({"status": ["DONE", "FAILED"]}, ["orders", "customers", "employees"]),
+        ({"status": "INIT"}, ["salaries"]),
+        ({"db_name": "hr"}, ["employees", "salaries"]),
+        ({"has_partitions": True}, ["orders", "returns"]),
+        ({"name": "OR"}, ["orders"]),
+        ({"dst_project_name": "mms_test2"}, ["employees", "salaries"]),
+        ({"last_ddl_time_start": "2024-12-01 00:00:00"}, ["orders", "returns"]),
+    ],
+)
+def test_table_filters(client: MmsClient, arguments: dict[str, Any], names: list[str]) -> None:
+    tables = apis.list_all(client, catalog.LIST_MMS_TABLES, source_id=SOURCE, **arguments)
+    assert [t.name for t in tables] == names
+
+
+def test_job_and_task_filters(client: MmsClient) -> None:
+    def jobs(**arguments: Any) -> list[str | None]:
+        return [j.name for j in apis.list_all(client, catalog.LIST_MMS_JOBS, source_id=SOURCE, **arguments)]
+
+    assert jobs(status="FAILED") == ["mig_hr"]
+    assert jobs(src_table_name="returns") == ["mig_sales_returns"]
+    assert jobs(timer_id=1) == ["mig_hr"]
+    assert jobs(name="sales") == ["mig_sales_base", "mig_sales_returns"]
+    tasks = apis.list_all(client, catalog.LIST_MMS_TASKS, source_id=SOURCE, job_id=1)
+    assert [t.src_table_name for t in tasks] == ["orders", "customers"]
+    timers = apis.list_all(client, catalog.LIST_MMS_TIMERS, source_id=SOURCE, stopped=False)
+    assert [t.name for t in timers] == ["nightly_hr"]
+
+
+def test_pages_follow_the_requested_size_and_the_limit_is_enforced(
+    emu: MmsEmulator, client: MmsClient, sdk: MaxComputeClient
+) -> None:
+    emu.migration.put(
+        SOURCE, "tables", [{"dbId": 1, "name": f"t{i:03}", "status": "INIT"} for i in range(45)]
+    )
+    tables = apis.list_all(client, catalog.LIST_MMS_TABLES, source_id=SOURCE, page_size=10)
+    assert len(tables) == 50
+    assert len({t.id for t in tables}) == 50
+    paths = [r.path for r in emu.request_log]
+    assert len(paths) == 5
+    assert paths[-1].endswith("pageNum=5&pageSize=10")
+    with pytest.raises(TeaException) as caught:
+        sdk.list_mms_tables_with_options(
+            str(SOURCE), sdk_models.ListMmsTablesRequest(page_size=101), {}, RuntimeOptions()
+        )
+    assert caught.value.code == "InvalidParameter"
+
+
+def test_a_scripted_job_runs_and_its_tables_follow(emu: MmsEmulator, client: MmsClient) -> None:
+    emu.migration.script_job(SOURCE, 2, after_reads=3, failed_tables=())
+    seen = []
+    for _ in range(4):
+        seen.append(apis.get(client, catalog.GET_MMS_JOB, source_id=SOURCE, job_id=2).status)
+    assert seen == [JobStatus.DOING, JobStatus.DOING, JobStatus.DONE, JobStatus.DONE]
+    table = apis.get(client, catalog.GET_MMS_TABLE, source_id=SOURCE, table_id=13)
+    assert table.status is MigrationStatus.DONE
+    assert table.partitions_done == 2
+    db = apis.get(client, catalog.GET_MMS_DB, source_id=SOURCE, db_id=1)
+    assert db.status is MigrationStatus.DONE
+
+
+def test_a_job_that_fails_fails_its_tables(emu: MmsEmulator, client: MmsClient) -> None:
+    emu.migration.start_job(SOURCE, 1)
+    assert apis.get(client, catalog.GET_MMS_DB, source_id=SOURCE, db_id=1).tables_doing == 3
+    emu.migration.finish_job(SOURCE, 1, failed_tables=["orders"])
+    job = apis.get(client, catalog.GET_MMS_JOB, source_id=SOURCE, job_id=1)
+    assert (job.status, job.task_done) == (JobStatus.FAILED, 1)
+    tables = apis.list_all(client, catalog.LIST_MMS_TABLES, source_id=SOURCE, status=["FAILED"], db_id=1)
+    assert [t.name for t in tables] == ["orders"]
+
+
+def test_unknown_ids_are_not_found(client: MmsClient) -> None:
+    with pytest.raises(DataSourceNotFound, match="job 99 of data source 2000015"):
+        apis.get(client, catalog.GET_MMS_JOB, source_id=SOURCE, job_id=99)
+    with pytest.raises(DataSourceNotFound):
+        apis.list_all(client, catalog.LIST_MMS_TASK_LOGS, source_id=SOURCE, task_id=99)
+    with pytest.raises(DataSourceNotFound, match="2000016"):
+        apis.list_all(client, catalog.LIST_MMS_DBS, source_id=2000016)
+    with pytest.raises(InvalidRequest, match="sourceType"):
+        apis.list_all(client, catalog.LIST_MMS_DATA_SOURCE_CONFIG_ITEMS, source_type="ORACLE")
+
+
+def test_faults_are_injected_and_retried(emu: MmsEmulator, client: MmsClient) -> None:
+    emu.faults.script([Throttle(retry_after_ms=1), None])
+    assert len(apis.list_all(client, catalog.LIST_MMS_JOBS, source_id=SOURCE)) == 3
+    assert [r.fault for r in emu.request_log] == ["Throttle", None]
+
+
+def test_signatures_are_verified(emu: MmsEmulator) -> None:
+    wrong = MmsClient(settings_for(emu, credentials=StaticCredentials(emu.access_key_id, "not-the-secret")))
+    with pytest.raises(CredentialsError):
+        apis.list_all(wrong, catalog.LIST_MMS_TABLES, source_id=SOURCE)
+    assert emu.request_log[-1].status == 403
