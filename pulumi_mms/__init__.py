@@ -41,6 +41,7 @@ _LAZY = {
     "get_mms_data_sources_output": "surface.data_sources_function",
     "MmsDataSource": "surface.resource",
     "MmsDataSourceProvider": "surface.resource",
+    "MmsDataSourceArgs": "surface.generated_types",
     "AwaitableGetMmsDataSourceResult": "surface.outputs",
     "GetMmsDataSourceConfigResult": "surface.outputs",
     "GetMmsDataSourceResult": "surface.outputs",
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from .surface.data_source_function import get_mms_data_source, get_mms_data_source_output
     from .surface.data_sources_function import get_mms_data_sources, get_mms_data_sources_output
     from .surface.drift import ALL_DRIFT_FIELDS, DEFAULT_DRIFT_FIELDS, VOLATILE_FIELDS
+    from .surface.generated_types import MmsDataSourceArgs
     from .surface.outputs import (
         AwaitableGetMmsDataSourceResult,
         AwaitableGetMmsDataSourcesResult,
@@ -95,6 +97,7 @@ __all__ = [
     "MalformedResponse",
     "MmsClient",
     "MmsDataSource",
+    "MmsDataSourceArgs",
     "MmsDataSourceProvider",
     "MmsError",
     "NotReady",

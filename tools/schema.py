@@ -5,8 +5,8 @@ Nothing here lists a field. Output properties, their types and descriptions come
 annotations) and `:param` docstrings of the Python functions and `MmsDataSource`; config variables come
 from `SETTINGS`. Exposing another function is one more `Function(...)` entry in `functions()`.
 
-`./dev schema` writes schema.json and README.md's generated blocks at the repository root;
-`--check` exits 1 when either is stale.
+`./dev schema` writes schema.json, README.md's generated blocks and the generated Pulumi types
+(`tools/outputs.py`); `--check` exits 1 when any is stale.
 """
 
 from __future__ import annotations
@@ -402,12 +402,13 @@ def render(schema: Mapping[str, Any]) -> str:
 
 def _targets(root: Path, readme_only: bool) -> dict[Path, Callable[[str], str]]:
     """Each generated file and how to produce its new text from its current text."""
-    from tools import readme
+    from tools import outputs, readme
 
     schema = generate()
     targets: dict[Path, Callable[[str], str]] = {}
     if not readme_only:
         targets[root / "schema.json"] = lambda _old: render(schema)
+        targets[root / outputs.TARGET] = lambda _old: outputs.render()
     targets[root / "README.md"] = lambda old: readme.rewrite(old, schema)
     return targets
 
@@ -415,7 +416,7 @@ def _targets(root: Path, readme_only: bool) -> dict[Path, Callable[[str], str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="./dev schema",
-        description="Write schema.json and the generated blocks of README.md from the model.",
+        description="Write schema.json, README.md's generated blocks and the Pulumi types from the model.",
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated file is stale")
     parser.add_argument("--readme", action="store_true", help="only README.md's generated blocks")
@@ -440,6 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.check:
             stale.append(path.name)
         else:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(new, encoding="utf-8")
             print(f"wrote {path}")
     if stale:

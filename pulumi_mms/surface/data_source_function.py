@@ -18,7 +18,13 @@ from ..core.client import MmsClient
 from ..core.errors import MmsError
 from ..core.model import GetMmsDataSourceResponse
 from . import lookups
-from .outputs import AwaitableGetMmsDataSourceResult, GetMmsDataSourceResult, data_source_result
+from .outputs import (
+    AwaitableGetMmsDataSourceResult,
+    GetMmsDataSourceResult,
+    data_source_output_result,
+    data_source_result,
+    secret_if_password,
+)
 
 __all__ = ["get_mms_data_source", "get_mms_data_source_output"]
 
@@ -81,10 +87,6 @@ def _submit(lookup: Lookup) -> Any:
     return lookups.submit(lookups.program_settings(), ("get", lookup), lookup.run)
 
 
-def _result(response: GetMmsDataSourceResponse, *, awaitable: bool) -> AwaitableGetMmsDataSourceResult:
-    return data_source_result(response.data, response.request_id, awaitable=awaitable)
-
-
 def get_mms_data_source(
     source_id: int | str | None = None,
     with_config: bool | None = None,
@@ -105,11 +107,12 @@ def get_mms_data_source(
     :param wait_timeout: How long to wait, in seconds (default 600).
     :param opts: Invoke options (accepted for the generated-SDK shape; settings come from stack config).
 
-    Password-typed configuration values are returned as secret Outputs. Errors are `MmsError`s.
+    Password-typed configuration values are returned as secret Outputs (the Output form instead returns
+    a result that is secret as a whole). Errors are `MmsError`s.
     """
     lookup = run_in_program(lambda: Lookup.check(source_id, name, with_config, lang, wait_for, wait_timeout))
     response = run_in_program(lambda: _submit(lookup).result())
-    return _result(response, awaitable=True)
+    return data_source_result(response.data, response.request_id)
 
 
 def get_mms_data_source_output(
@@ -145,9 +148,11 @@ def get_mms_data_source_output(
             response = await lookups.wait(future)
         except MmsError as error:
             raise lookups.as_program_error(error) from None
-        return _result(response, awaitable=False)
+        return data_source_output_result(response.data, response.request_id)
 
-    return pulumi.Output.all(*args, *depends_on).apply(lookup)
+    # Secret as a whole when it holds a password, as Pulumi makes an invoke's result (see outputs.py).
+    result: pulumi.Output[GetMmsDataSourceResult] = pulumi.Output.all(*args, *depends_on).apply(lookup)
+    return result.apply(secret_if_password)
 
 
 def depends_on_urns(

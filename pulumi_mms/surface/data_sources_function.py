@@ -16,11 +16,17 @@ import pulumi
 from ..core import discovery, validation
 from ..core.client import MmsClient
 from ..core.errors import MmsError
-from ..core.model import DataSourceList, DataSourceSummary, GetMmsDataSourceResponse
+from ..core.model import DataSourceSummary, GetMmsDataSourceResponse
 from ..core.settings import Settings
 from . import lookups
 from .data_source_function import Lookup, depends_on_urns, run_in_program
-from .outputs import AwaitableGetMmsDataSourcesResult, GetMmsDataSourcesResult, build
+from .outputs import (
+    AwaitableGetMmsDataSourcesResult,
+    GetMmsDataSourcesResult,
+    data_sources_output_result,
+    data_sources_result,
+    secret_if_password,
+)
 
 __all__ = ["get_mms_data_sources", "get_mms_data_sources_output"]
 
@@ -48,17 +54,6 @@ class Filters:
 
 def _with_config(item: DataSourceSummary, response: GetMmsDataSourceResponse) -> DataSourceSummary:
     return item.model_copy(update={"config": response.data.config})
-
-
-def _result(items: list[DataSourceSummary], *, awaitable: bool) -> AwaitableGetMmsDataSourcesResult:
-    listing = DataSourceList(
-        ids=[item.id for item in items if item.id is not None],
-        names=[item.name or "" for item in items],
-        data_sources=items,
-    )
-    result_type = AwaitableGetMmsDataSourcesResult if awaitable else GetMmsDataSourcesResult
-    result: AwaitableGetMmsDataSourcesResult = build(result_type, listing)
-    return result
 
 
 def _config_lookups(settings: Settings, items: list[DataSourceSummary]) -> list[Any]:
@@ -92,7 +87,7 @@ def get_mms_data_sources(
             items = [_with_config(item, response) for item, response in zip(items, responses, strict=True)]
         return items
 
-    return _result(run_in_program(collect), awaitable=True)
+    return data_sources_result(run_in_program(collect))
 
 
 def get_mms_data_sources_output(
@@ -120,6 +115,9 @@ def get_mms_data_sources_output(
                 ]
         except MmsError as error:
             raise lookups.as_program_error(error) from None
-        return _result(items, awaitable=False)
+        return data_sources_output_result(items)
 
-    return pulumi.Output.all(*args, *depends_on_urns(opts)).apply(listing)
+    # Secret as a whole when it holds a password, as Pulumi makes an invoke's result (see outputs.py).
+    inputs = pulumi.Output.all(*args, *depends_on_urns(opts))
+    result: pulumi.Output[GetMmsDataSourcesResult] = inputs.apply(listing)
+    return result.apply(secret_if_password)

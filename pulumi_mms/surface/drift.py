@@ -15,11 +15,44 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pydantic.dataclasses
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
+from pydantic import Field
 
 from ..core.model import DataSource, is_volatile
 from ..core.validation import show
+
+
+@pydantic.dataclasses.dataclass(frozen=True)
+class ResourceInputs:
+    """The arguments of `MmsDataSource`, declared once.
+
+    `MmsDataSourceArgs` and the resource's typed outputs are generated from these fields (`./dev schema`);
+    a test checks that `MmsDataSource.__init__` takes exactly them.
+    """
+
+    source_id: int | None = Field(None, description="The data source ID (give this or `name`).")
+    with_config: bool | None = Field(None, description="Whether to read the configuration items too.")
+    lang: str | None = Field(
+        None, description="The language of configuration item descriptions: `zh_CN` or `en_US`."
+    )
+    drift_fields: list[str] | None = Field(
+        None,
+        description=(
+            "The fields whose change counts as drift (default: all but progress counters, totals and "
+            "scan times, i.e. `DEFAULT_DRIFT_FIELDS`)."
+        ),
+    )
+    name: str | None = Field(None, description="The data source's exact name (instead of `source_id`).")
+    wait_for: str | None = Field(
+        None,
+        description=(
+            "On create and update, wait until the data source is `started`, `ready` or `scanned`; a "
+            "failed data source fails the preview already."
+        ),
+    )
+    wait_timeout: float | None = Field(None, description="How long to wait, in seconds (default 600).")
 
 INPUT_FIELDS: tuple[str, ...] = (
     "source_id",

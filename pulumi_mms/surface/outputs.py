@@ -1,174 +1,138 @@
-"""Pulumi output types derived from the pydantic model.
+"""The functions' results: the generated output types, filled from the model, with passwords secret.
 
-`GetMmsDataSourceResult` and its nested `GetMmsDataSourceConfigResult` are `@pulumi.output_type` classes
-in the shape of Pulumi's generated SDKs (a `@pulumi.getter` property per field, Pulumi names in camelCase,
-Python names in snake_case). They are built from `DataSource` and `ConfigItem` field by field, so a field
-added to the model appears here, in schema.json and in the docs at once. Type checkers see the model's
-own field types (the `TYPE_CHECKING` branch), which are the same.
+The classes live in `generated_types` (written from the model by `./dev schema`); this module builds them
+from a response. Nested results (`config` items, `data_sources` items) are dicts keyed by the Pulumi names
+(camelCase, as in schema.json), so they can be exported or passed to another resource's input as they are.
+
+Secrets follow Pulumi's own model for invokes (`rpc.deserialize_properties_unwrap_secrets`): the Output
+form (`*_output`) returns plain values inside an Output that is secret as a whole when the result holds any
+password value, so `apply` sees the value itself (a connection string built in an `apply` is a secret
+Output with the real password in it). The plain form cannot be secret as a whole, so each password value
+in it is a secret `Output` of its own (use it with `.apply` or `pulumi.Output.format`). A password is
+any config item whose `type` is `password` in any case, at any depth of `subItems` (`core.secrets`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Generator
+from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 import pulumi
-from pydantic import BaseModel
 
-from ..core.model import ConfigItem, DataSource, DataSourceList, DataSourceSummary, fields_of, wire_name
+from ..core.model import ConfigItem, DataSource, DataSourceSummary, fields_of
+from ..core.secrets import has_password_value, is_password_type, map_password_values
+from .generated_types import (
+    AwaitableGetMmsDataSourceResult,
+    AwaitableGetMmsDataSourcesResult,
+    GetMmsDataSourceConfigResult,
+    GetMmsDataSourceResult,
+    GetMmsDataSourcesItemResult,
+    GetMmsDataSourcesResult,
+)
+
+__all__ = [
+    "AwaitableGetMmsDataSourceResult",
+    "AwaitableGetMmsDataSourcesResult",
+    "GetMmsDataSourceConfigResult",
+    "GetMmsDataSourceResult",
+    "GetMmsDataSourcesItemResult",
+    "GetMmsDataSourcesResult",
+    "data_source_output_result",
+    "data_source_result",
+    "data_sources_output_result",
+    "data_sources_result",
+    "secret_if_password",
+]
+
+R = TypeVar("R")
 
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-def derive_output_type(
-    model: type[Any],
-    class_name: str,
-    *,
-    nested: dict[str, type] | None = None,
-    extra: dict[str, tuple[str, Any, str]] | None = None,
-    exclude: frozenset[str] = frozenset(),
-) -> type:
-    """A `@pulumi.output_type` class with one getter per field of `model` (plus `extra` fields).
+def _secret(value: Any) -> Any:
+    return pulumi.Output.secret(value)
 
-    `nested` maps a field holding a list of sub-models to the output type of its items.
-    `extra` adds fields not in the model: python name -> (pulumi name, type, description).
-    """
-    fields: dict[str, tuple[str, Any, str]] = {
-        name: (wire_name(model, name), info.annotation, info.description or "")
-        for name, info in fields_of(model).items()
-        if name not in exclude
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+def config_result(item: ConfigItem, *, secret_values: bool) -> GetMmsDataSourceConfigResult:
+    """One config item; with `secret_values`, its password values (and nested ones) are secret Outputs."""
+    values = {name: _plain(getattr(item, name)) for name in fields_of(ConfigItem)}
+    hide: Callable[[Any], Any] = _secret if secret_values else _keep
+    if is_password_type(item.type) and values["value"] is not None:
+        values["value"] = hide(values["value"])
+    if values["sub_items"] is not None:
+        values["sub_items"] = map_password_values(values["sub_items"], hide)
+    return GetMmsDataSourceConfigResult(**values)
+
+
+def _configs(
+    items: Sequence[ConfigItem] | None, secret_values: bool
+) -> list[GetMmsDataSourceConfigResult] | None:
+    return None if items is None else [config_result(item, secret_values=secret_values) for item in items]
+
+
+def _fields(data: DataSource, secret_values: bool) -> dict[str, Any]:
+    values = {name: _plain(getattr(data, name)) for name in fields_of(type(data)) if name != "config"}
+    values["config"] = _configs(data.config, secret_values)
+    return values
+
+
+def data_source_result(data: DataSource, request_id: str | None) -> AwaitableGetMmsDataSourceResult:
+    """The plain form's result of a data source read (awaitable; password values are secret Outputs)."""
+    return AwaitableGetMmsDataSourceResult(**_fields(data, secret_values=True), request_id=request_id)
+
+
+def data_source_output_result(data: DataSource, request_id: str | None) -> GetMmsDataSourceResult:
+    """The Output form's result of a data source read: plain values (see `secret_if_password`)."""
+    return GetMmsDataSourceResult(**_fields(data, secret_values=False), request_id=request_id)
+
+
+def _listing(items: Sequence[DataSourceSummary], secret_values: bool) -> dict[str, Any]:
+    return {
+        "ids": [item.id for item in items if item.id is not None],
+        "names": [item.name or "" for item in items],
+        "data_sources": [GetMmsDataSourcesItemResult(**_fields(item, secret_values)) for item in items],
     }
-    fields.update(extra or {})
-    namespace: dict[str, Any] = {"__doc__": model.__doc__, "__module__": __name__}
-
-    def make_getter(python_name: str, pulumi_name: str, annotation: Any, doc: str) -> property:
-        def getter(self: Any) -> Any:
-            return pulumi.get(self, python_name)
-
-        getter.__name__ = python_name
-        getter.__doc__ = doc
-        getter.__annotations__ = {"return": annotation}
-        return property(pulumi.getter(name=pulumi_name)(getter))
-
-    for python_name, (pulumi_name, annotation, doc) in fields.items():
-        namespace[python_name] = make_getter(python_name, pulumi_name, annotation, doc)
-
-    names = tuple(fields)
-
-    def __init__(self: Any, **values: Any) -> None:
-        unknown = set(values) - set(names)
-        if unknown:
-            raise TypeError(f"{class_name} got unexpected fields {sorted(unknown)}")
-        for name in names:
-            pulumi.set(self, name, values.get(name))
-
-    def __repr__(self: Any) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
-        return f"{class_name}({shown})"
-
-    namespace["__init__"] = __init__
-    namespace["__repr__"] = __repr__
-    namespace["_field_names"] = names
-    namespace["_nested"] = dict(nested or {})
-    return pulumi.output_type(type(class_name, (), namespace))
 
 
-def build(output_type: type, model: BaseModel, **extra: Any) -> Any:
-    """An instance of a derived output type from a model instance (enums become their plain values)."""
-    values: dict[str, Any] = {}
-    nested: dict[str, type] = output_type._nested  # type: ignore[attr-defined]
-    for name in output_type._field_names:  # type: ignore[attr-defined]
-        if name in extra:
-            values[name] = extra[name]
-            continue
-        value = getattr(model, name, None)
-        if name in nested and value is not None:
-            value = [build(nested[name], item) for item in value]
-        values[name] = _plain(value)
-    return output_type(**values)
+def data_sources_result(items: Sequence[DataSourceSummary]) -> AwaitableGetMmsDataSourcesResult:
+    """The plain form's result of a listing (awaitable; password values are secret Outputs)."""
+    return AwaitableGetMmsDataSourcesResult(**_listing(items, secret_values=True))
 
 
-def _secret_password(item: Any) -> Any:
-    """A config item whose password value is a Pulumi secret, never a plain string."""
-    if item.is_password and item.value is not None:
-        return dataclasses.replace(item, value=pulumi.Output.secret(item.value))
-    return item
+def data_sources_output_result(items: Sequence[DataSourceSummary]) -> GetMmsDataSourcesResult:
+    """The Output form's result of a listing: plain values (see `secret_if_password`)."""
+    return GetMmsDataSourcesResult(**_listing(items, secret_values=False))
 
 
-def _awaitable(result_type: type) -> type:
-    """The Awaitable twin of a result type, as generated SDKs have.
+def secret_if_password(result: R) -> pulumi.Output[R] | R:
+    """`result` itself, or, when it holds a password value anywhere, an Output of it that is secret.
 
-    Awaiting it gives a plain (not awaitable) result with the same values: Pulumi awaits awaitables until
-    it reaches a value, so returning itself would never finish.
+    For `Output.apply`: a function that returns an Output makes the applied Output secret as a whole.
     """
-
-    def __await__(self: Any) -> Generator[Any, None, Any]:
-        if False:
-            yield self
-        return result_type(**{name: pulumi.get(self, name) for name in result_type._field_names})  # type: ignore[attr-defined]
-
-    return type(
-        f"Awaitable{result_type.__name__}", (result_type,), {"__await__": __await__, "__module__": __name__}
-    )
+    if not has_password_value(_as_json(result)):
+        return result
+    return pulumi.Output.secret(None).apply(lambda _: result)
 
 
-if TYPE_CHECKING:
-
-    class GetMmsDataSourceConfigResult(ConfigItem):
-        """A configuration item of a data source (password values are secret Outputs)."""
-
-    class GetMmsDataSourceResult(DataSource):
-        """The result of get_mms_data_source."""
-
-        request_id: str | None
-
-    class AwaitableGetMmsDataSourceResult(GetMmsDataSourceResult):
-        def __await__(self) -> Generator[Any, None, GetMmsDataSourceResult]: ...
-
-    class GetMmsDataSourcesItemResult(DataSourceSummary):
-        """One data source in get_mms_data_sources' result."""
-
-    class GetMmsDataSourcesResult(DataSourceList):
-        """The result of get_mms_data_sources."""
-
-    class AwaitableGetMmsDataSourcesResult(GetMmsDataSourcesResult):
-        def __await__(self) -> Generator[Any, None, GetMmsDataSourcesResult]: ...
-
-else:
-    GetMmsDataSourceConfigResult = derive_output_type(ConfigItem, "GetMmsDataSourceConfigResult")
-    GetMmsDataSourceResult = derive_output_type(
-        DataSource,
-        "GetMmsDataSourceResult",
-        nested={"config": GetMmsDataSourceConfigResult},
-        extra={"request_id": ("requestId", str | None, "The ID of the request that read the data source.")},
-    )
-
-    AwaitableGetMmsDataSourceResult = _awaitable(GetMmsDataSourceResult)
-    GetMmsDataSourcesItemResult = derive_output_type(
-        DataSourceSummary,
-        "GetMmsDataSourcesItemResult",
-        nested={"config": GetMmsDataSourceConfigResult},
-    )
-    GetMmsDataSourcesResult = derive_output_type(
-        DataSourceList, "GetMmsDataSourcesResult", nested={"data_sources": GetMmsDataSourcesItemResult}
-    )
-    AwaitableGetMmsDataSourcesResult = _awaitable(GetMmsDataSourcesResult)
+def _as_json(value: Any) -> Any:
+    """A result as JSON-like data: nested output types are dicts, top-level ones have properties."""
+    if isinstance(value, dict):
+        return {key: _as_json(inner) for key, inner in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_json(inner) for inner in value]
+    if isinstance(value, (GetMmsDataSourceResult, GetMmsDataSourcesResult)):
+        return {name: _as_json(getattr(value, name)) for name in _property_names(type(value))}
+    return value
 
 
-def data_source_result(
-    data: DataSource, request_id: str | None, *, awaitable: bool
-) -> AwaitableGetMmsDataSourceResult:
-    """The Pulumi result for a data source read; password config values become secrets.
-
-    `awaitable` for the plain function's result (as generated SDKs return); the Output form holds a plain
-    `GetMmsDataSourceResult`.
-    """
-    if data.config:
-        data = data.model_copy(update={"config": [_secret_password(item) for item in data.config]})
-    result_type = AwaitableGetMmsDataSourceResult if awaitable else GetMmsDataSourceResult
-    result: AwaitableGetMmsDataSourceResult = build(result_type, data, request_id=request_id)
-    return result
+def _property_names(cls: type) -> list[str]:
+    return [
+        name for klass in cls.__mro__ for name, member in vars(klass).items() if isinstance(member, property)
+    ]

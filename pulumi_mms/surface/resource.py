@@ -14,7 +14,7 @@ read in the host by `configure`, from the stack config and the host's environmen
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import (
@@ -34,6 +34,7 @@ from ..core.errors import DataSourceNotFound, MmsError, NotReady, ValidationErro
 from ..core.model import DataSource
 from ..core.settings import Settings
 from . import drift
+from .generated_types import MmsDataSourceOutputs
 
 
 def _not_known(value: Any) -> bool:
@@ -188,11 +189,12 @@ class MmsDataSourceProvider(ResourceProvider):
 MmsDataSourceProvider.__module__ = "pulumi_mms.mms_data_source"
 
 
-class MmsDataSource(pulumi.dynamic.Resource, module="mms", name="MmsDataSource"):
+class MmsDataSource(MmsDataSourceOutputs, pulumi.dynamic.Resource, module="mms", name="MmsDataSource"):
     """An MMS data source read as a resource: live values in previews, drift shown as a diff.
 
-    Outputs: every field of the data source (see `DataSource`), in snake_case, as `pulumi.Output`s, and
-    `source_id`. It never changes anything in the cloud; deleting it only forgets it.
+    Outputs: every field of the data source (see `DataSource`), in snake_case, as typed `pulumi.Output`s
+    (`MmsDataSourceOutputs`, generated from the model), and `source_id`. It never changes anything in the
+    cloud; deleting it only forgets it.
     """
 
     def __init__(
@@ -234,22 +236,3 @@ class MmsDataSource(pulumi.dynamic.Resource, module="mms", name="MmsDataSource")
         props: dict[str, Any] = {field: None for field in drift.STATE_FIELDS}
         props.update(plain)
         super().__init__(MmsDataSourceProvider(), resource_name, props, opts)
-
-    if TYPE_CHECKING:
-
-        def __getattr__(self, name: str) -> pulumi.Output[Any]: ...
-
-
-def _int_outputs() -> dict[str, Any]:
-    """`Output[int]` annotations for the integer fields, derived from the model.
-
-    Pulumi reads a resource class's annotations to turn the engine's floats back into ints.
-    """
-    annotations: dict[str, Any] = {"source_id": pulumi.Output[int]}
-    for name in drift.STATE_FIELDS:
-        if DataSource.model_fields[name].annotation == (int | None):
-            annotations[name] = pulumi.Output[int]
-    return annotations
-
-
-MmsDataSource.__annotations__ = _int_outputs()
