@@ -22,7 +22,7 @@ from alibabacloud_tea_openapi.client import Client as OpenApiClient
 from alibabacloud_tea_openapi.utils_models import Config, OpenApiRequest, Params
 from darabonba.runtime import RuntimeOptions
 
-from . import errors, validation
+from . import errors, paging, validation
 from .credentials import credential_client
 from .endpoints import resolve_endpoint
 from .model import DataSourceSummary, GetMmsDataSourceResponse, ListMmsDataSourcesResponse
@@ -154,22 +154,29 @@ class MmsClient:
         name: str | None = None,
         type: str | None = None,
         region: str | None = None,
-        page_size: int = 50,
+        page_size: int = paging.MAX_PAGE_SIZE,
     ) -> Iterator[DataSourceSummary]:
-        """Every data source matching the server-side filters, following all pages."""
-        page_num = 1
-        seen = 0
-        while True:
-            page = self.list_data_sources(
-                name=name, type=type, region=region, page_num=page_num, page_size=page_size
+        """Every data source matching the server-side filters, each once, from all pages.
+
+        Pages after the first are fetched concurrently (within maxConcurrency); see `paging.read_all`.
+        """
+
+        def fetch(page_num: int, size: int) -> paging.Page[DataSourceSummary]:
+            data = self.list_data_sources(
+                name=name, type=type, region=region, page_num=page_num, page_size=size
+            ).data
+            return paging.Page(data.object_list or [], data.total, data.page_size)
+
+        return iter(
+            paging.read_all(
+                fetch,
+                lambda item: item.id,
+                subject="data source list",
+                page_size=page_size,
+                concurrency=self.settings.max_concurrency,
+                context={"region": self.settings.region, "endpoint": self.endpoint},
             )
-            items = page.data.object_list or []
-            yield from items
-            seen += len(items)
-            total = page.data.total or 0
-            if not items or seen >= total:
-                return
-            page_num += 1
+        )
 
     # -- one call, with retries -------------------------------------------------------------------
 

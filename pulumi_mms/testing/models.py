@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +102,19 @@ class MmsBackend:
         """Copies of all data sources, ordered by id."""
         with self._lock:
             return [copy.deepcopy(self._sources[i]) for i in sorted(self._sources)]
+
+    def page_of(
+        self,
+        match: Callable[[Mapping[str, Any]], bool],
+        start: int,
+        stop: int,
+        render: Callable[[Mapping[str, Any]], dict[str, Any]],
+    ) -> tuple[list[dict[str, Any]], int]:
+        """`render` (which must copy) of the matching data sources from `start` to `stop`, ordered by id,
+        and how many match. Only the page is rendered: listing thousands costs one page of copies."""
+        with self._lock:
+            matches = [record for _, record in sorted(self._sources.items()) if match(record)]
+            return [render(record) for record in matches[start:stop]], len(matches)
 
     def script_states(self, source_id: int, steps: Iterable[Mapping[str, Any]]) -> None:
         """Queue field updates applied one per :meth:`read_data_source` of ``source_id``."""

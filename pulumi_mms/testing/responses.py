@@ -150,20 +150,21 @@ def list_mms_data_sources(ctx: RequestContext) -> dict[str, Any]:
     name = (ctx.query.get("name") or "").lower()
     kind = (ctx.query.get("type") or "").lower()
     region = ctx.query.get("region") or ""
-    matches = [
-        record
-        for record in ctx.backend.data_sources()
-        if name in str(record.get("name", "")).lower()
-        and (not kind or str(record.get("type", "")).lower() == kind)
-        and (not region or record.get("region") == region)
-    ]
     start = (page_num - 1) * page_size
+    page, total = ctx.backend.page_of(
+        lambda record: name in str(record.get("name", "")).lower()
+        and (not kind or str(record.get("type", "")).lower() == kind)
+        and (not region or record.get("region") == region),
+        start,
+        start + page_size,
+        render_list_item,
+    )
     return {
         "requestId": ctx.request_id,
         "data": {
-            "objectList": [render_list_item(r) for r in matches[start : start + page_size]],
+            "objectList": page,
             "pageNum": page_num,
             "pageSize": page_size,
-            "total": len(matches),
+            "total": total,
         },
     }

@@ -33,6 +33,7 @@ from pulumi_mms import (
     Throttled,
     ValidationError,
 )
+from pulumi_mms.core.paging import MAX_PAGE_SIZE
 from pulumi_mms.testing import (
     ConnectionReset,
     Fault,
@@ -140,11 +141,23 @@ def test_list_pages_are_followed_with_the_sdks_query(mms_emulator: MmsEmulator) 
     client = MmsClient(settings_for(mms_emulator))
     ids = [item.id or 0 for item in client.iter_data_sources(page_size=3)]
     assert sorted(ids) == sorted(record["id"] for record in mms_emulator.data_sources())
-    assert [r.path for r in mms_emulator.request_log] == [
+    assert sorted(r.path for r in mms_emulator.request_log) == [
         f"/api/v1/mms/datasources?pageNum={n}&pageSize=3" for n in (1, 2, 3)
     ]
     with pytest.raises(ValidationError, match="page_size"):
         client.list_data_sources(page_size=0)
+
+
+def test_a_complete_listing_uses_the_largest_page_size(mms_emulator: MmsEmulator) -> None:
+    mms_emulator.put_data_sources(generate_data_sources(2000))
+    client = MmsClient(settings_for(mms_emulator, max_concurrency=8))
+    ids = [item.id for item in client.iter_data_sources()]
+    stored = len(mms_emulator.data_sources())  # the sample and 2,000 more: 21 pages
+    assert len(ids) == len(set(ids)) == stored
+    assert sorted(r.path for r in mms_emulator.request_log) == sorted(
+        f"/api/v1/mms/datasources?pageNum={n}&pageSize={MAX_PAGE_SIZE}"
+        for n in range(1, -(-stored // MAX_PAGE_SIZE) + 1)
+    )
 
 
 # -- every error class, with its facts ---------------------------------------------------------------

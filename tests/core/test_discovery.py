@@ -42,7 +42,7 @@ def test_find_by_name_pages_through_a_large_fuzzy_match(mms_emulator: MmsEmulato
     mms_emulator.reset_stats()
     client = MmsClient(settings_for(mms_emulator))
     assert find_by_name(client, "orders").id == 3999999
-    assert mms_emulator.stats.requests_by_action["ListMmsDataSources"] == 3  # 131 candidates, 50 a page
+    assert mms_emulator.stats.requests_by_action["ListMmsDataSources"] == 2  # 131 candidates, 100 a page
 
 
 def test_no_match_lists_what_exists(mms_emulator: MmsEmulator) -> None:
