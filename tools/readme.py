@@ -6,6 +6,7 @@ known block and leaves the rest of the README alone.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -89,17 +90,22 @@ def fields_block(schema: Mapping[str, Any]) -> str:
 
 
 def settings_block(_schema: Mapping[str, Any]) -> str:
-    """One row per setting: its keys, environment variables, secrecy and meaning."""
+    """One row per setting: its keys, environment variables, secrecy, default and meaning."""
     rows = [
-        "| `mms:` key | `alicloud:` key | Environment | Secret | Description |",
-        "|---|---|---|---|---|",
+        "| `mms:` key | `alicloud:` key | Environment | Secret | Default | Description |",
+        "|---|---|---|---|---|---|",
     ]
     for setting in SETTINGS:
         alicloud = f"`alicloud:{setting.alicloud_key}`" if setting.alicloud_key else ""
         env = ", ".join(f"`{name}`" for name in setting.env)
+        shown = setting.default if isinstance(setting.default, str) else json.dumps(setting.default)
+        default = "" if setting.default is None else f"`{shown}`"
+        description = setting.description
+        if setting.properties:
+            description += f" An object: see type `{setting.key}` above."
         rows.append(
-            f"| `mms:{setting.key}` | {alicloud} | {env} | {'yes' if setting.secret else ''} | "
-            f"{_cell(setting.description)} |"
+            f"| `mms:{setting.key}` | {alicloud} | {env} | {'yes' if setting.secret else ''} | {default} | "
+            f"{_cell(description)} |"
         )
     return "\n".join(rows) + "\n"
 

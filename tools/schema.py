@@ -39,7 +39,7 @@ from pulumi_mms.core.model import (
     is_volatile,
     wire_name,
 )
-from pulumi_mms.core.settings import SETTINGS
+from pulumi_mms.core.settings import SETTINGS, SettingSpec
 from pulumi_mms.surface import drift
 from pulumi_mms.surface.data_source_function import get_mms_data_source, get_mms_data_source_output
 from pulumi_mms.surface.data_sources_function import get_mms_data_sources, get_mms_data_sources_output
@@ -356,20 +356,42 @@ def resource_spec(resource: Resource, registry: TypeRegistry) -> dict[str, Any]:
     return spec
 
 
-def config_spec() -> dict[str, Any]:
+def setting_property(setting: SettingSpec, registry: TypeRegistry) -> dict[str, Any]:
+    """The property spec of one setting: type (an object setting refers to its type), description,
+    default and environment variables, all from `SETTINGS`."""
+    description = setting.description
+    if setting.alicloud_key:
+        description += f" Falls back to `alicloud:{setting.alicloud_key}`."
+    spec: dict[str, Any]
+    if setting.type == "object":
+        ref = f"{PACKAGE}:config/{setting.key}:{setting.key}"
+        registry.specs[ref] = {
+            "description": setting.description,
+            "type": "object",
+            "properties": {
+                name: {
+                    "type": "integer" if name.endswith(("Expiration", "Seconds")) else "string",
+                    "description": text,
+                }
+                for name, text in setting.properties.items()
+            },
+            "required": [name for name, text in setting.properties.items() if "(required)" in text],
+        }
+        spec = {"$ref": f"#/types/{ref}", "description": description}
+    else:
+        spec = {"type": setting.type, "description": description}
+    if setting.default is not None:
+        spec["default"] = setting.default
+    if setting.env:
+        spec["defaultInfo"] = {"environment": list(setting.env)}
+    if setting.secret:
+        spec["secret"] = True
+    return spec
+
+
+def config_spec(registry: TypeRegistry) -> dict[str, Any]:
     """The config variables, one per `SETTINGS` entry (read as `mms:<key>`)."""
-    variables: dict[str, Any] = {}
-    for setting in SETTINGS:
-        description = setting.description
-        if setting.alicloud_key:
-            description += f" Falls back to `alicloud:{setting.alicloud_key}`."
-        spec: dict[str, Any] = {"type": setting.type, "description": description}
-        if setting.env:
-            spec["defaultInfo"] = {"environment": list(setting.env)}
-        if setting.secret:
-            spec["secret"] = True
-        variables[setting.key] = spec
-    return {"variables": variables}
+    return {"variables": {setting.key: setting_property(setting, registry) for setting in SETTINGS}}
 
 
 def generate() -> dict[str, Any]:
@@ -377,6 +399,7 @@ def generate() -> dict[str, Any]:
     registry = TypeRegistry()
     function_specs = {token(f.name): function_spec(f, registry) for f in functions()}
     resource_specs = {token(r.name): resource_spec(r, registry) for r in resources()}
+    config = config_spec(registry)
     info = metadata.metadata(DISTRIBUTION)
     return {
         "name": PACKAGE,
@@ -385,7 +408,7 @@ def generate() -> dict[str, Any]:
         "description": info["Summary"],
         "keywords": ["pulumi", "alicloud", "maxcompute", "mms", "category/cloud", "kind/native"],
         "license": "Apache-2.0",
-        "config": config_spec(),
+        "config": config,
         "types": dict(sorted(registry.specs.items())),
         "resources": resource_specs,
         "functions": function_specs,

@@ -76,7 +76,7 @@ class MmsClient:
         self._translator = Translator(self.settings.region, self.endpoint, tuple(v for v in secrets if v))
         self._tea = OpenApiClient(
             Config(
-                credential=credential_client(static, self.settings.profile, env),
+                credential=credential_client(self.settings, env),
                 endpoint=self.endpoint,
                 protocol=self.settings.protocol,
                 region_id=self.settings.region or "",

@@ -58,8 +58,7 @@ def check_filters(
 ) -> re.Pattern[str] | None:
     """Validate listing filters (before any request); returns the compiled `name_regex`."""
     for key, value in (("name_regex", name_regex), ("type", type), ("status", status), ("region", region)):
-        if value is not None and (not isinstance(value, str) or not value):
-            raise ValidationError(key, f"{key} must be a non-empty string, got {value!r}")
+        validation.optional_text(value, key)
     if name_regex is None:
         return None
     try:

@@ -14,10 +14,10 @@ from typing import Any
 
 import attrs
 
+from . import validation
 from .client import MmsClient
 from .errors import NotReady, ValidationError
 from .model import DataSource, DataSourceStatus, GetMmsDataSourceResponse
-from .validation import show
 
 
 def _started(data: DataSource) -> bool:
@@ -52,29 +52,21 @@ class Wait:
 
     @condition.validator
     def _known(self, _attribute: object, value: str) -> None:
-        if value not in CONDITIONS:
-            raise ValidationError(
-                "wait_for", f"wait_for must be one of {', '.join(CONDITIONS)}, got {show(value)}"
-            )
+        validation.one_of_names(value, CONDITIONS, "wait_for")
 
     @classmethod
     def parse(cls, wait_for: object, timeout: object = None) -> Wait | None:
         """From user arguments: `wait_for` a condition name or None, `timeout` seconds or None."""
         if wait_for is None:
             if timeout is not None:
-                raise ValidationError("wait_timeout", "wait_timeout needs wait_for (e.g. wait_for='ready')")
+                raise ValidationError(
+                    "wait_timeout", "wait_timeout needs wait_for", hint="also set wait_for (e.g. 'ready')"
+                )
             return None
-        if not isinstance(wait_for, str):
-            raise ValidationError(
-                "wait_for", f"wait_for must be one of {', '.join(CONDITIONS)}, got {show(wait_for)}"
-            )
+        condition = validation.one_of_names(wait_for, CONDITIONS, "wait_for")
         if timeout is None:
-            return cls(wait_for)
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 86400:
-            raise ValidationError(
-                "wait_timeout", f"wait_timeout must be seconds between 1 and 86400, got {show(timeout)}"
-            )
-        return cls(wait_for, timeout_s=float(timeout))
+            return cls(condition)
+        return cls(condition, timeout_s=validation.wait_timeout(timeout))
 
 
 def describe(data: DataSource) -> str:

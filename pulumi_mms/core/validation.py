@@ -1,21 +1,31 @@
-"""Checks on lookup arguments, run before any request is sent.
+"""Every check on user input (lookup arguments and settings), run before any request is sent.
 
-Each check returns the normalised value or raises `ValidationError` naming the argument, the bad value
-and what is accepted.
+Each check returns the normalised value or raises `ValidationError` naming the field, showing the bad
+value (never a secret: callers pass `secret=True`) and saying what is accepted. Messages have one shape:
+`<field> must be <what is accepted>[ (from <where>)], got <value>`, with a `Fix:` where one helps.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from .endpoints import endpoint_problem, region_problem
 from .errors import ValidationError
 
 LANGUAGES: tuple[str, ...] = ("zh_CN", "en_US")
 """The languages the API describes configuration items in."""
 
 MAX_SOURCE_ID = 2**63 - 1
+MAX_WAIT_TIMEOUT_S = 86_400
 _DIGITS = re.compile(r"^[0-9]+$")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+AttrsValidator = Callable[[Any, Any, Any], None]
 
 
 def show(value: Any) -> str:
@@ -25,6 +35,39 @@ def show(value: Any) -> str:
     except Exception:  # a user object whose repr fails, or an int too long to print
         return f"<{type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _got(value: Any, secret: bool) -> str:
+    return f"a {type(value).__name__}" if secret else show(value)
+
+
+def _origin(origin: str | None) -> str:
+    return f" (from {origin})" if origin else ""
+
+
+def refuse(
+    field: str,
+    accepted: str,
+    value: Any,
+    *,
+    origin: str | None = None,
+    secret: bool = False,
+    fix: str | None = None,
+    argument: str | None = None,
+) -> ValidationError:
+    """The error for `field`: `<field> must be <accepted> (from <origin>), got <value>`.
+
+    `argument` (default `field`) is the setting or argument the error is filed under, e.g. `assumeRole`
+    for `assumeRole.roleArn`.
+    """
+    return ValidationError(
+        argument or field,
+        f"{field} must be {accepted}{_origin(origin)}, got {_got(value, secret)}",
+        hint=fix,
+    )
+
+
+# -- lookup arguments ------------------------------------------------------------------------------
 
 
 def source_id(value: Any, argument: str = "source_id") -> int:
@@ -40,10 +83,7 @@ def source_id(value: Any, argument: str = "source_id") -> int:
     elif isinstance(value, str) and _DIGITS.match(value.strip()) and len(value.strip()) <= 19:
         number = int(value.strip())
     if number is None or not 0 < number <= MAX_SOURCE_ID:
-        raise ValidationError(
-            argument,
-            f"{argument} must be a positive integer data source id (e.g. 2000015), got {show(value)}",
-        )
+        raise refuse(argument, "a positive integer data source id (e.g. 2000015)", value)
     return number
 
 
@@ -51,7 +91,7 @@ def with_config(value: Any, argument: str = "with_config") -> bool | None:
     """Whether to return configuration items: True, False or None (the API's default)."""
     if value is None or isinstance(value, bool):
         return value
-    raise ValidationError(argument, f"{argument} must be True or False, got {show(value)}")
+    raise refuse(argument, "True or False", value)
 
 
 def lang(value: Any, argument: str = "lang") -> str | None:
@@ -64,12 +104,156 @@ def lang(value: Any, argument: str = "lang") -> str | None:
         fixed = value.strip().replace("-", "_")
         for known in LANGUAGES:
             if fixed.lower() == known.lower():
-                raise ValidationError(argument, f"{argument} must be spelt {known!r}, got {show(value)}")
-    raise ValidationError(argument, f"{argument} must be one of {', '.join(LANGUAGES)}, got {show(value)}")
+                raise refuse(argument, f"spelt {known!r}", value)
+    raise refuse(argument, f"one of {', '.join(LANGUAGES)}", value)
 
 
 def name(value: Any, argument: str = "name") -> str:
     """A data source name: a non-empty string (matched exactly)."""
     if isinstance(value, str) and value.strip():
         return value
-    raise ValidationError(argument, f"{argument} must be a non-empty data source name, got {show(value)}")
+    raise refuse(argument, "a non-empty data source name", value)
+
+
+def optional_text(value: Any, argument: str) -> str | None:
+    """A filter or other optional text argument: None, or a non-empty string."""
+    if value is None or (isinstance(value, str) and value):
+        return value
+    raise refuse(argument, "a non-empty string", value)
+
+
+def one_of_names(value: Any, allowed: Collection[str], argument: str) -> str:
+    """A name from `allowed` (e.g. a wait condition)."""
+    if isinstance(value, str) and value in allowed:
+        return value
+    raise refuse(argument, f"one of {', '.join(allowed)}", value)
+
+
+def wait_timeout(value: Any, argument: str = "wait_timeout") -> float:
+    """Seconds to wait: a finite number from 1 to one day."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not (math.isfinite(value) and 1 <= value <= MAX_WAIT_TIMEOUT_S)
+    ):
+        raise refuse(argument, f"seconds between 1 and {MAX_WAIT_TIMEOUT_S}", value)
+    return float(value)
+
+
+# -- settings ----------------------------------------------------------------------------------------
+
+
+def whole_number(
+    key: str, raw: Any, low: int, high: int, *, unit: str = "", origin: str | None = None
+) -> int:
+    """A setting's whole number in [low, high], given as an int or a string of digits."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
+        value = int(raw.strip())
+    else:
+        raise refuse(key, "a whole number", raw, origin=origin)
+    if value < low:
+        least = "positive" if low == 1 else ("zero or more" if low == 0 else f"at least {low}{unit}")
+        raise refuse(key, least, value, origin=origin)
+    if value > high:
+        raise refuse(key, f"at most {high}{unit}", value, origin=origin)
+    return value
+
+
+def boolean(key: str, raw: Any, *, origin: str | None = None) -> bool:
+    """A setting's boolean: a bool, or `true`/`false` (also 1/0, yes/no) in any case."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in (*_TRUE, *_FALSE):
+        return raw.strip().lower() in _TRUE
+    raise refuse(key, "true or false", raw, origin=origin)
+
+
+def text(key: str, raw: Any, *, origin: str | None = None, secret: bool = False) -> str:
+    """A setting's string, stripped."""
+    if not isinstance(raw, str):
+        raise refuse(key, "a string", raw, origin=origin, secret=secret)
+    return raw.strip()
+
+
+def mapping(key: str, raw: Any, *, origin: str | None = None) -> Mapping[str, Any]:
+    """A structured setting: a mapping, or its JSON text (how stack config carries objects)."""
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise refuse(key, "an object (a mapping or its JSON text)", raw, origin=origin) from None
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise refuse(key, "an object (a mapping or its JSON text)", raw, origin=origin)
+    return value
+
+
+def bounded(name: str, maximum: float, *, integer: bool = False, unit: str = "") -> AttrsValidator:
+    """An attrs validator: a finite number in (0, maximum] (a whole number if `integer`)."""
+
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        kinds: tuple[type, ...] = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise refuse(name, "a whole number" if integer else "a number", value)
+        number = float(value) if isinstance(value, int) and abs(value) < 2**1000 else value
+        if not (isinstance(number, float) and math.isfinite(number) and 0 < number <= maximum):
+            raise refuse(name, f"positive and at most {maximum:.0f}{unit}", value)
+
+    return check
+
+
+def one_of(name: str, allowed: tuple[str, ...]) -> AttrsValidator:
+    """An attrs validator: one of `allowed`."""
+
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if value not in allowed:
+            raise refuse(name, f"one of {', '.join(allowed)}", value)
+
+    return check
+
+
+def optional_name(name: str, accepted: str) -> AttrsValidator:
+    """An attrs validator: None or a non-empty string."""
+
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise refuse(name, accepted, value)
+
+    return check
+
+
+def region(value: Any, *, endpoint_given: bool = False, skip_validation: bool = False) -> str | None:
+    """A region id. Obvious typos of a known region are refused, unless an endpoint is given (the region
+    then only labels requests) or region validation is skipped."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise refuse("region", "a region id such as 'cn-shanghai'", value)
+    if not (endpoint_given or skip_validation) and (problem := region_problem(value)):
+        raise ValidationError(
+            "region", problem, hint="correct the region, or set mms:skipRegionValidation to use it as is"
+        )
+    if not endpoint_given and skip_validation and not _HOST_LABELS.fullmatch(value):
+        raise refuse(
+            "region",
+            "usable in a host name (letters, digits, '-', '.')",
+            value,
+            fix="set mms:endpoint to the endpoint to call",
+        )
+    return value
+
+
+_HOST_LABELS = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+def endpoint(value: Any, key: str = "endpoint") -> str | None:
+    """An endpoint override: a bare host[:port]."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise refuse(key, "a host[:port] string", value)
+    if problem := endpoint_problem(value, key):
+        raise ValidationError(key, problem)
+    return value

@@ -165,7 +165,8 @@ def test_config_variables_are_the_settings(generated: dict[str, Any]) -> None:
     assert list(variables) == [setting.key for setting in SETTINGS]
     for setting in SETTINGS:
         assert variables[setting.key].get("secret", False) is setting.secret
-        assert variables[setting.key]["type"] == setting.type
+        assert variables[setting.key].get("type", "object") == setting.type
+        assert variables[setting.key].get("default") == setting.default
         assert variables[setting.key].get("defaultInfo", {}).get("environment", []) == list(setting.env)
     assert variables["secretKey"]["secret"] is True
     assert variables["securityToken"]["secret"] is True
