@@ -120,11 +120,12 @@ def _typo_of(region: str) -> str | None:
     return None
 
 
-def region_problem(region: str) -> str | None:
+def region_problem(region: str, *, typos: bool = True) -> str | None:
     """Why `region` is not usable, or None when it is fine.
 
     Any well-formed region id is accepted (Alibaba Cloud opens new regions, and the official SDK resolves
-    any id); an obvious typo of a known region, or text that is not a region id, is refused.
+    any id); text that is not a region id is refused, and so (with `typos`) is an obvious typo of a known
+    region.
     """
     if region in KNOWN_REGIONS:
         return None
@@ -133,7 +134,7 @@ def region_problem(region: str) -> str | None:
         return f"unknown region {region!r}; did you mean {normalised!r}?"
     if not _REGION_SHAPE.fullmatch(region):
         return f"{region!r} is not a region id; use one like 'cn-shanghai' or 'ap-southeast-1'"
-    if known := _typo_of(region):
+    if typos and (known := _typo_of(region)):
         return f"unknown region {region!r}; did you mean {known!r}?"
     return None
 

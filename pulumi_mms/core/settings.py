@@ -9,6 +9,7 @@ region falls back to the aliyun CLI profile's, and credentials are resolved as `
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -463,10 +464,13 @@ class Settings:
         lookup: ConfigLookup = config or (lambda _key: None)
         unknown = set(explicit) - set(SPECS)
         if unknown:
+            first_unknown = sorted(unknown)[0]
+            close = difflib.get_close_matches(first_unknown, list(SPECS), n=1)
             raise ValidationError(
-                sorted(unknown)[0],
-                f"unknown setting(s) {', '.join(sorted(unknown))}",
-                hint=f"use the keys {', '.join(spec.key for spec in SETTINGS)}",
+                first_unknown,
+                f"unknown setting(s) {', '.join(map(show, sorted(unknown)))}"
+                + (f"; did you mean {close[0]!r}?" if close else ""),
+                hint="use the keys of the settings table (README, Configuration)",
             )
         layers = _layers(explicit, lookup, env)
 

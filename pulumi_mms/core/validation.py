@@ -225,22 +225,25 @@ def optional_name(name: str, accepted: str) -> AttrsValidator:
 
 
 def region(value: Any, *, endpoint_given: bool = False, skip_validation: bool = False) -> str | None:
-    """A region id. Obvious typos of a known region are refused, unless an endpoint is given (the region
-    then only labels requests) or region validation is skipped."""
+    """A region id: text shaped like one; an obvious typo of a known region is refused too, unless an
+    endpoint is given (the region then only labels requests). `skip_validation` accepts any region that
+    can be part of a host name."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise refuse("region", "a region id such as 'cn-shanghai'", value)
-    if not (endpoint_given or skip_validation) and (problem := region_problem(value)):
+    if skip_validation:
+        if not endpoint_given and not _HOST_LABELS.fullmatch(value):
+            raise refuse(
+                "region",
+                "usable in a host name (letters, digits, '-', '.')",
+                value,
+                fix="set mms:endpoint to the endpoint to call",
+            )
+        return value
+    if problem := region_problem(value, typos=not endpoint_given):
         raise ValidationError(
             "region", problem, hint="correct the region, or set mms:skipRegionValidation to use it as is"
-        )
-    if not endpoint_given and skip_validation and not _HOST_LABELS.fullmatch(value):
-        raise refuse(
-            "region",
-            "usable in a host name (letters, digits, '-', '.')",
-            value,
-            fix="set mms:endpoint to the endpoint to call",
         )
     return value
 

@@ -96,9 +96,14 @@ def test_obvious_typos_of_known_regions_are_refused(typo: str, meant: str) -> No
     assert "skipRegionValidation" in str(caught.value)  # the way out for a region we do not know yet
 
 
-@pytest.mark.parametrize("typo", ["cn-shangai", "CN-SHANGHAI"])
-def test_an_explicit_endpoint_or_skip_region_validation_accepts_any_region(typo: str) -> None:
+@pytest.mark.parametrize("typo", ["cn-shangai", "eu-centrall-1"])
+def test_an_explicit_endpoint_or_skip_region_validation_accepts_typos(typo: str) -> None:
     assert Settings.resolve(environ={}, region=typo, endpoint="127.0.0.1:9").region == typo
+    with pytest.raises(ValidationError, match="not a region id"):  # but not text that is no region id
+        Settings.resolve(environ={}, region="Shanghai China", endpoint="127.0.0.1:9")
+    assert (
+        Settings.resolve(environ={}, region="CN-SHANGHAI", skipRegionValidation=True).region == "CN-SHANGHAI"
+    )
     assert Settings.resolve(environ={}, region="cn-shangai", skipRegionValidation=True).region == "cn-shangai"
     skip_env = {"ALICLOUD_SKIP_REGION_VALIDATION": "true"}
     assert Settings.resolve(environ=skip_env, region="cn-shangai").region == "cn-shangai"

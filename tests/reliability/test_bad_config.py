@@ -18,8 +18,21 @@ SECRET = "bad-config-secret-value-9q8w7e"
 
 # (config overrides, keys removed, the argument named, a fragment of the fix)
 CASES: list[tuple[str, dict[str, str], tuple[str, ...], str, str]] = [
-    ("misspelt region", {"mms:region": "cn-shangai"}, (), "region", "did you mean 'cn-shanghai'"),
-    ("misspelt region (2)", {"mms:region": "eu-centrall-1"}, (), "region", "did you mean 'eu-central-1'"),
+    # A region is only checked for typos when it picks the endpoint (no mms:endpoint).
+    (
+        "misspelt region",
+        {"mms:region": "cn-shangai"},
+        ("mms:endpoint",),
+        "region",
+        "did you mean 'cn-shanghai'",
+    ),
+    (
+        "misspelt region (2)",
+        {"mms:region": "eu-centrall-1"},
+        ("mms:endpoint",),
+        "region",
+        "did you mean 'eu-central-1'",
+    ),
     ("region that is no region", {"mms:region": "Shanghai China"}, (), "region", "not a region id"),
     (
         "endpoint with scheme",
