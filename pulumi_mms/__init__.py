@@ -12,26 +12,30 @@
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .core.client import MmsClient
-from .core.errors import (
-    AmbiguousDataSource,
-    CredentialsError,
-    DataSourceNotFound,
-    InvalidRequest,
-    MalformedResponse,
-    MmsError,
-    NotReady,
-    PermissionDenied,
-    ServiceUnavailable,
-    Throttled,
-    ValidationError,
-)
-from .core.model import ConfigItem, ConfigItemType, DataSource, DataSourceStatus, DataSourceType
-from .core.settings import RetryPolicy, Settings, StaticCredentials
-
-# The Pulumi surface imports pulumi (~0.2 s); it loads on first use so that the client and the CLI's
-# lookups start fast.
+# Every public name loads on first use: `import pulumi_mms` (and the pytest plugin, which every pytest
+# session on the machine imports) costs nothing; the client (tea, pydantic: ~0.5 s) and the Pulumi
+# surface (pulumi: ~0.2 s more) load only when a program, the CLI or a test uses them.
 _LAZY = {
+    "MmsClient": "core.client",
+    "AmbiguousDataSource": "core.errors",
+    "CredentialsError": "core.errors",
+    "DataSourceNotFound": "core.errors",
+    "InvalidRequest": "core.errors",
+    "MalformedResponse": "core.errors",
+    "MmsError": "core.errors",
+    "NotReady": "core.errors",
+    "PermissionDenied": "core.errors",
+    "ServiceUnavailable": "core.errors",
+    "Throttled": "core.errors",
+    "ValidationError": "core.errors",
+    "ConfigItem": "core.model",
+    "ConfigItemType": "core.model",
+    "DataSource": "core.model",
+    "DataSourceStatus": "core.model",
+    "DataSourceType": "core.model",
+    "RetryPolicy": "core.settings",
+    "Settings": "core.settings",
+    "StaticCredentials": "core.settings",
     "ALL_DRIFT_FIELDS": "surface.drift",
     "DEFAULT_DRIFT_FIELDS": "surface.drift",
     "VOLATILE_FIELDS": "surface.drift",
@@ -51,6 +55,22 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from .core.client import MmsClient
+    from .core.errors import (
+        AmbiguousDataSource,
+        CredentialsError,
+        DataSourceNotFound,
+        InvalidRequest,
+        MalformedResponse,
+        MmsError,
+        NotReady,
+        PermissionDenied,
+        ServiceUnavailable,
+        Throttled,
+        ValidationError,
+    )
+    from .core.model import ConfigItem, ConfigItemType, DataSource, DataSourceStatus, DataSourceType
+    from .core.settings import RetryPolicy, Settings, StaticCredentials
     from .surface.data_source_function import get_mms_data_source, get_mms_data_source_output
     from .surface.data_sources_function import get_mms_data_sources, get_mms_data_sources_output
     from .surface.drift import ALL_DRIFT_FIELDS, DEFAULT_DRIFT_FIELDS, VOLATILE_FIELDS

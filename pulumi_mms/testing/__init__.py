@@ -1,4 +1,4 @@
-"""A local emulator of the MaxCompute MMS API (data sources and the read side of a migration) for tests.
+"""A local emulator of the MaxCompute MMS API (GetMmsDataSource, ListMmsDataSources) for tests.
 
     from pulumi_mms.testing import MmsEmulator, Throttle
 
@@ -10,23 +10,63 @@ Standard library only (no pulumi, tea or pydantic imports). The pytest fixtures 
 ``mms_env`` live in :mod:`pulumi_mms.testing.fixtures`.
 """
 
-from .data import generate_data_sources, load_data_sources, sample_data
-from .emulator import MmsEmulator, generate_access_key
-from .exceptions import EmulatorError
-from .faults import (
-    ConnectionReset,
-    Fault,
-    FaultPlan,
-    Hang,
-    HttpError,
-    Latency,
-    NonJsonBody,
-    Throttle,
-    TruncatedBody,
-)
-from .migration import MigrationStore, sample_migration
-from .models import Credential, MmsBackend
-from .server import EmulatorStats, RequestRecord
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Names load on first use: the pytest plugin (fixtures.py, in this package) is imported by every pytest
+# session on a machine where pulumi-mms is installed, and must not start the emulator's modules there.
+_LAZY = {
+    "generate_data_sources": "data",
+    "load_data_sources": "data",
+    "sample_data": "data",
+    "MmsEmulator": "emulator",
+    "generate_access_key": "emulator",
+    "EmulatorError": "exceptions",
+    "ConnectionReset": "faults",
+    "Fault": "faults",
+    "FaultPlan": "faults",
+    "Hang": "faults",
+    "HttpError": "faults",
+    "Latency": "faults",
+    "NonJsonBody": "faults",
+    "Throttle": "faults",
+    "TruncatedBody": "faults",
+    "Credential": "models",
+    "MmsBackend": "models",
+    "MigrationStore": "migration",
+    "sample_migration": "migration",
+    "EmulatorStats": "server",
+    "RequestRecord": "server",
+}
+
+if TYPE_CHECKING:
+    from .data import generate_data_sources, load_data_sources, sample_data
+    from .emulator import MmsEmulator, generate_access_key
+    from .exceptions import EmulatorError
+    from .faults import (
+        ConnectionReset,
+        Fault,
+        FaultPlan,
+        Hang,
+        HttpError,
+        Latency,
+        NonJsonBody,
+        Throttle,
+        TruncatedBody,
+    )
+    from .migration import MigrationStore, sample_migration
+    from .models import Credential, MmsBackend
+    from .server import EmulatorStats, RequestRecord
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pulumi_mms.testing' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ConnectionReset",

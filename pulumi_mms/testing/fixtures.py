@@ -1,15 +1,19 @@
 """pytest plugin (entry point ``pytest11: pulumi_mms``): the ``mms_emulator`` and ``mms_env`` fixtures.
 
-Kept light on purpose: importing it loads only the standard-library emulator, never pulumi or tea.
+Installing pulumi-mms loads this module into every pytest session on the machine, so it costs nothing
+until a test asks for a fixture: it imports only pytest here, and the emulator inside the fixtures
+(``tests/testing/test_fixtures.py`` runs pytest in a subprocess and checks what it imported).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .emulator import MmsEmulator
+if TYPE_CHECKING:
+    from .emulator import MmsEmulator
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
@@ -17,6 +21,8 @@ PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "http
 @pytest.fixture
 def mms_emulator() -> Iterator[MmsEmulator]:
     """A running :class:`MmsEmulator` with the packaged sample data (data source 2000015)."""
+    from .emulator import MmsEmulator
+
     with MmsEmulator() as emulator:
         yield emulator
 
