@@ -5,11 +5,16 @@
 3. the data source changes in the emulator (a new destination project, a restart, moved counters): the
    resources a new preview would add, and the drift `MmsDataSource`'s provider reports (check, diff).
 Nothing leaves 127.0.0.1; no Pulumi CLI or cloud account is needed.
+
+The example ships in the wheel (pyproject maps the repository's `examples/` to `pulumi_mms/cli/examples`);
+in a checkout it is read from `examples/`. It uses pulumi-alicloud (`pip install 'pulumi-mms[demo]'`);
+without it, step 2 is skipped with that fix and steps 1 and 3 still run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import runpy
 from collections.abc import Mapping
@@ -23,14 +28,36 @@ from ..core.settings import Settings
 from ..testing import MmsEmulator
 from . import render
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE = "dst-project-policies"
+EXAMPLE_SOURCES = (
+    Path(__file__).resolve().parent / "examples",  # an installed wheel
+    Path(__file__).resolve().parents[2] / "examples",  # a checkout
+)
 SOURCE_ID = 2000015
 SECRET_CONFIG = ("mms:secretKey",)
 
 
 class DemoError(MmsError):
-    """The demo cannot run here (e.g. not a checkout of the repository)."""
+    """The demo cannot run here (its example is missing from the installation)."""
+
+
+def example_dir(sources: tuple[Path, ...] = EXAMPLE_SOURCES) -> Path:
+    """The example project the demo previews: the first of `sources` that has it."""
+    for base in sources:
+        if (base / EXAMPLE / "__main__.py").is_file():
+            return base / EXAMPLE
+    raise DemoError(
+        f"the example {EXAMPLE} is missing from this installation (looked in "
+        f"{', '.join(str(base) for base in sources)})",
+        hint="reinstall pulumi-mms (its wheel carries the example)",
+    )
+
+
+DEMO_EXTRA_HINT = "pip install 'pulumi-mms[demo]' (or pulumi-alicloud) for the whole demo"
+
+
+def have_alicloud() -> bool:
+    return importlib.util.find_spec("pulumi_alicloud") is not None
 
 
 @attrs.frozen
@@ -135,12 +162,8 @@ def run(out: Any = None) -> int:
         stream.write("".join(f"{line}\n" for line in lines))
         stream.flush()
 
-    project_dir = EXAMPLES / EXAMPLE
-    if not (project_dir / "__main__.py").is_file():
-        raise DemoError(
-            f"the example {EXAMPLE} is not at {project_dir}",
-            hint="run the demo from a checkout of the repository (`./dev demo`)",
-        )
+    project_dir = example_dir()
+    previews = have_alicloud()
     _no_proxy_for_loopback()
     with MmsEmulator() as emulator:
         config = {
@@ -162,8 +185,11 @@ def run(out: Any = None) -> int:
             "migrationRamRole": f"RAM${account}:role/mms-migration",
         }
         say(f"== 2. pulumi preview of examples/{EXAMPLE} (mock runtime): resources it would create", "")
-        before, exports = preview(project_dir, program_config)
-        say(*(f"  + {resource.describe()}" for resource in before), "", *_outputs(exports), "")
+        if previews:
+            before, exports = preview(project_dir, program_config)
+            say(*(f"  + {resource.describe()}" for resource in before), "", *_outputs(exports), "")
+        else:
+            say(f"  skipped: the example uses pulumi-alicloud. Fix: {DEMO_EXTRA_HINT}", "")
 
         provider = MmsDataSourceProvider()
         provider.configure(ConfigureRequest(Config(config, "demo")))
@@ -180,13 +206,14 @@ def run(out: Any = None) -> int:
         emulator.update_data_source(SOURCE_ID, **change)
         shown = "; ".join(f"{key}={render.show(value)}" for key, value in change.items())
         say(f"== 3. The data source changes in the emulator: {shown}", "")
-        after, exports = preview(project_dir, program_config)
-        known = {(r.type, r.name) for r in before}
-        added = [r for r in after if (r.type, r.name) not in known]
-        removed = [r for r in before if (r.type, r.name) not in {(a.type, a.name) for a in after}]
-        say("A new preview of the example would add:", *(f"  + {r.describe()}" for r in added))
-        say(*(f"  - {r.type}  {r.name}" for r in removed), "", *_outputs(exports), "")
+        if previews:
+            after, exports = preview(project_dir, program_config)
+            known = {(r.type, r.name) for r in before}
+            added = [r for r in after if (r.type, r.name) not in known]
+            removed = [r for r in before if (r.type, r.name) not in {(a.type, a.name) for a in after}]
+            say("A new preview of the example would add:", *(f"  + {r.describe()}" for r in added))
+            say(*(f"  - {r.type}  {r.name}" for r in removed), "", *_outputs(exports), "")
         news = provider.check(olds, {"source_id": SOURCE_ID}).inputs
         say(*_drift(provider, olds, news), "")
-        say("Next: ./dev test runs every check; `pulumi-mms get --help`; README.md.")
+        say("Next: `pulumi-mms get --help`, `pulumi-mms emulator --help`; the README of pulumi-mms.")
     return 0

@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 import yaml
 
-from pulumi_mms.cli import Redactor, demo, main
+from pulumi_mms.cli import Redactor, demo
 from pulumi_mms.cli.render import MASK, PROGRESS, label
 from pulumi_mms.core.model import DataSource
 from pulumi_mms.testing import HttpError, MmsEmulator
 
 SOURCE = 2000015
 PASSWORD = "pw-cli-distinctive-42"
+ROOT = Path(__file__).resolve().parents[2]
 _SCRIPT = shutil.which("pulumi-mms", path=str(Path(sys.executable).parent)) or "pulumi-mms"
 
 
@@ -243,14 +244,35 @@ def test_demo_runs_the_lookup_the_example_and_the_drift() -> None:
     assert re.search(r"~ tables_done_num: \d+ -> \d+  \(not drift by default\)", after)
 
 
-def test_demo_outside_a_checkout_fails_with_the_fix(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(demo, "EXAMPLES", tmp_path)
-    assert main(["demo"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("error: the example dst-project-policies is not at ")
-    assert "Fix: run the demo from a checkout of the repository (`./dev demo`)" in err
+def test_demo_without_its_example_fails_with_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(demo.DemoError) as caught:
+        demo.example_dir((tmp_path / "wheel", tmp_path / "checkout"))
+    message = str(caught.value)
+    assert "the example dst-project-policies is missing from this installation" in message
+    assert str(tmp_path / "wheel") in message
+    assert "Fix: reinstall pulumi-mms" in message
+    assert demo.example_dir() == ROOT / "examples" / "dst-project-policies"  # the checkout's copy
+
+
+def test_demo_without_pulumi_alicloud_skips_the_preview_with_the_fix() -> None:
+    """A plain `pip install pulumi-mms` lacks pulumi-alicloud, which the example uses (the `demo` extra)."""
+    code = (
+        "import sys; sys.modules['pulumi_alicloud'] = None\n"  # as if not installed
+        "from pulumi_mms.cli import main; raise SystemExit(main(['demo']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "skipped: the example uses pulumi-alicloud. Fix: pip install 'pulumi-mms[demo]'" in done.stdout
+    assert "alicloud:maxcompute" not in done.stdout
+    assert re.search(r"^  status\s+STARTED$", done.stdout, re.M)  # step 1 ran
+    assert "~ status: STARTED -> STARTING  (drift)" in done.stdout  # and step 3
 
 
 def test_redactor_scrubs_secret_settings_from_text() -> None:
