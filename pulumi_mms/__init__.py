@@ -9,8 +9,9 @@
 - `pulumi_mms.testing`: a local emulator of the API for tests.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_attributes
 
 # Every public name loads on first use: `import pulumi_mms` (and the pytest plugin, which every pytest
 # session on the machine imports) costs nothing; the client (tea, pydantic: ~0.5 s) and the Pulumi
@@ -86,13 +87,7 @@ if TYPE_CHECKING:
     from .surface.resource import MmsDataSource, MmsDataSourceProvider
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pulumi_mms' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY, globals())
 
 
 __all__ = [

@@ -10,8 +10,9 @@ Standard library only (no pulumi, tea or pydantic imports). The pytest fixtures 
 ``mms_env`` live in :mod:`pulumi_mms.testing.fixtures`.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_attributes
 
 # Names load on first use: the pytest plugin (fixtures.py, in this package) is imported by every pytest
 # session on a machine where pulumi-mms is installed, and must not start the emulator's modules there.
@@ -59,13 +60,7 @@ if TYPE_CHECKING:
     from .server import EmulatorStats, RequestRecord
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pulumi_mms.testing' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY, globals())
 
 
 __all__ = [
