@@ -87,7 +87,11 @@ def _client(args: argparse.Namespace, redact: Redactor) -> MmsClient:
     from ..core.client import MmsClient
 
     settings = Settings.resolve(
-        environ=os.environ, region=args.region, endpoint=args.endpoint, protocol=args.protocol
+        environ=os.environ,
+        region=args.region,
+        endpoint=args.endpoint,
+        protocol=args.protocol,
+        profile=args.profile,
     )
     if settings.credentials is not None:
         redact.add(settings.credentials.access_key_secret, settings.credentials.security_token)
@@ -169,6 +173,11 @@ def _connection_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--region", help="region id, e.g. cn-shanghai")
     command.add_argument("--endpoint", metavar="HOST[:PORT]", help="endpoint override")
     command.add_argument("--protocol", choices=("http", "https"), help="default https")
+    command.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="credentials profile (aliyun CLI config or credentials file); gives the region too",
+    )
     command.add_argument("--output", "-o", choices=("table", "json", "yaml"), default="table")
 
 

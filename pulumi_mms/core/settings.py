@@ -125,8 +125,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(
         "stsEndpoint",
-        "STS endpoint (host[:port], HTTPS) for assumeRole; by default sts.aliyuncs.com (or "
-        "sts.<ALIBABA_CLOUD_STS_REGION>.aliyuncs.com).",
+        "The STS endpoint assumeRole calls, as host[:port] (HTTPS); by default sts.aliyuncs.com (or "
+        "sts.<ALIBABA_CLOUD_STS_REGION>.aliyuncs.com). `http://127.0.0.1:<port>` reaches a local STS "
+        "such as the emulator's.",
     ),
     SettingSpec(
         "maxRetries", "Retries after the first attempt.", type="integer", default=3, minimum=0, maximum=100
@@ -398,8 +399,12 @@ def _check_region(instance: Settings, _attribute: Any, value: Any) -> None:
     )
 
 
-def _check_endpoint(_instance: Any, attribute: Any, value: Any) -> None:
-    validation.endpoint(value, "endpoint" if attribute.name == "endpoint" else "stsEndpoint")
+def _check_endpoint(_instance: Any, _attribute: Any, value: Any) -> None:
+    validation.endpoint(value)
+
+
+def _check_sts_endpoint(_instance: Any, _attribute: Any, value: Any) -> None:
+    validation.sts_endpoint(value)
 
 
 def _check_flag(_instance: Any, _attribute: Any, value: Any) -> None:
@@ -444,7 +449,7 @@ class Settings:
         validator=validation.optional_name("sharedCredentialsFile", "a file path"),
     )
     assume_role: AssumeRole | None = attrs.field(default=None, validator=_check_assume_role)
-    sts_endpoint: str | None = attrs.field(default=default("stsEndpoint"), validator=_check_endpoint)
+    sts_endpoint: str | None = attrs.field(default=default("stsEndpoint"), validator=_check_sts_endpoint)
     skip_region_validation: bool = attrs.field(default=default("skipRegionValidation"), validator=_check_flag)
 
     @classmethod

@@ -260,3 +260,30 @@ def endpoint(value: Any, key: str = "endpoint") -> str | None:
     if problem := endpoint_problem(value, key):
         raise ValidationError(key, problem)
     return value
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+def sts_endpoint(value: Any) -> str | None:
+    """The STS endpoint for assumeRole: host[:port] (HTTPS), or an `https://` or `http://` URL of one;
+    plain HTTP only to this machine, since STS answers carry a secret key."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise refuse("stsEndpoint", "a host[:port] string", value)
+    scheme, found, host = value.partition("://")
+    if not found:
+        scheme, host = "https", value
+    if scheme.lower() not in ("http", "https"):
+        raise refuse("stsEndpoint", "host[:port], or an http(s):// URL of one", scheme + "://...")
+    if problem := endpoint_problem(host, "stsEndpoint"):
+        raise ValidationError("stsEndpoint", problem)
+    if scheme.lower() == "http" and host.rsplit(":", 1)[0].lower() not in _LOOPBACK:
+        raise refuse(
+            "stsEndpoint",
+            "HTTPS: plain HTTP only to 127.0.0.1 or localhost (an STS answer carries a secret key)",
+            value,
+            fix="drop the http:// (HTTPS is used by default)",
+        )
+    return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pulumi_mms
 from pulumi_mms import CredentialsError, MmsClient, Settings, StaticCredentials, ValidationError
 from pulumi_mms.core.credentials import _chain_providers
 from pulumi_mms.testing import MmsEmulator
+from pulumi_mms.testing.sts import StsService
 from tests.reliability import SOURCE, settings_for
 
 ECS_METADATA_HOST = "100.100.100.200"
@@ -243,3 +245,194 @@ def test_keys_that_cannot_travel_in_headers_are_refused_without_showing_them(
     assert caught.value.argument == argument
     for secret in ("line\nbreak", "tok en", "42"):
         assert secret not in str(caught.value)
+
+
+# -- profiles, the shared credentials file and assumeRole: honoured, or an error naming them -----------
+
+
+def cli_profiles(path: Path, current: str, **profiles: tuple[str, str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entries = [
+        {"name": name, "mode": "AK", "access_key_id": key_id, "access_key_secret": secret}
+        for name, (key_id, secret) in profiles.items()
+    ]
+    path.write_text(json.dumps({"current": current, "profiles": entries}))
+    return path
+
+
+def emulator_settings(emu: MmsEmulator, config: dict[str, str]) -> Settings:
+    """Settings as a program resolves them from its stack config (and the environment, now)."""
+    return Settings.resolve(
+        {"mms:endpoint": emu.endpoint, "mms:protocol": "http", "mms:region": emu.region, **config}.get
+    )
+
+
+def test_a_profile_in_config_beats_environment_keys_and_a_missing_one_never_falls_back(
+    mms_emulator: MmsEmulator, monkeypatch: pytest.MonkeyPatch, home: Path
+) -> None:
+    keys = Keys(mms_emulator).pairs
+    cli_profiles(home / ".aliyun" / "config.json", "other", work=keys["CLI"], other=keys["INI"])
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", keys["ALIBABA"][0])
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", keys["ALIBABA"][1])
+    for config in ({"alicloud:profile": "work"}, {"mms:profile": "work"}):
+        client = MmsClient(emulator_settings(mms_emulator, config))
+        assert keys["CLI"][0] in key_in_use(mms_emulator, client, keys)
+    monkeypatch.setenv("ALICLOUD_PROFILE", "work")  # the environment: its keys still win, as in the chain
+    assert keys["ALIBABA"][0] in key_in_use(
+        mms_emulator, MmsClient(emulator_settings(mms_emulator, {})), keys
+    )
+    before = mms_emulator.stats.requests
+    with pytest.raises(CredentialsError) as caught:
+        MmsClient(emulator_settings(mms_emulator, {"alicloud:profile": "absent"})).get_data_source(SOURCE)
+    assert "profile 'absent' was not found" in str(caught.value)
+    assert "aliyun configure --profile" in str(caught.value)
+    assert mms_emulator.stats.requests == before  # nothing sent, with no other credentials
+
+
+def test_the_shared_credentials_file_of_pulumi_alicloud(
+    mms_emulator: MmsEmulator, monkeypatch: pytest.MonkeyPatch, home: Path, tmp_path: Path
+) -> None:
+    keys = Keys(mms_emulator).pairs
+    cli_profiles(home / ".aliyun" / "config.json", "default", default=keys["CLI"])
+    shared = cli_profiles(tmp_path / "team" / "aliyun.json", "team", team=keys["EXPLICIT"], ci=keys["INI"])
+    client = MmsClient(emulator_settings(mms_emulator, {"alicloud:sharedCredentialsFile": str(shared)}))
+    assert keys["EXPLICIT"][0] in key_in_use(mms_emulator, client, keys)  # its current profile
+    named = {"alicloud:sharedCredentialsFile": str(shared), "alicloud:profile": "ci"}
+    assert keys["INI"][0] in key_in_use(mms_emulator, MmsClient(emulator_settings(mms_emulator, named)), keys)
+    monkeypatch.setenv("ALICLOUD_SHARED_CREDENTIALS_FILE", str(tmp_path / "missing.json"))
+    with pytest.raises(CredentialsError) as caught:
+        MmsClient(emulator_settings(mms_emulator, {})).get_data_source(SOURCE)
+    assert "missing.json does not exist" in str(caught.value)
+    assert "sharedCredentialsFile" in str(caught.value)
+
+
+def test_a_profile_missing_from_the_cli_file_is_taken_from_the_credentials_ini(
+    mms_emulator: MmsEmulator, monkeypatch: pytest.MonkeyPatch, home: Path, tmp_path: Path
+) -> None:
+    keys = Keys(mms_emulator).pairs
+    cli_profiles(home / ".aliyun" / "config.json", "default", default=keys["CLI"])
+    ini = tmp_path / "credentials.ini"
+    ini.write_text(
+        f"[batch]\ntype = access_key\naccess_key_id = {keys['INI'][0]}\n"
+        f"access_key_secret = {keys['INI'][1]}\n"
+    )
+    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(ini))
+    client = MmsClient(emulator_settings(mms_emulator, {"mms:profile": "batch"}))
+    assert keys["INI"][0] in key_in_use(mms_emulator, client, keys)
+
+
+ROLE_ARN = "acs:ram::1234567890123456:role/mms-reader"
+
+
+@pytest.fixture
+def sts(mms_emulator: MmsEmulator) -> Iterator[StsService]:
+    with StsService(mms_emulator.backend) as service:
+        yield service
+
+
+def test_assume_role_end_to_end_through_the_credentials_library(
+    mms_emulator: MmsEmulator, sts: StsService
+) -> None:
+    sts.add_role(ROLE_ARN, external_id="ext-42", trusted_access_keys=[mms_emulator.access_key_id])
+    role = json.dumps(
+        {"roleArn": ROLE_ARN, "sessionName": "nightly", "externalId": "ext-42", "sessionExpiration": 1800}
+    )
+    settings = emulator_settings(
+        mms_emulator,
+        {
+            "mms:accessKey": mms_emulator.access_key_id,
+            "mms:secretKey": mms_emulator.access_key_secret,
+            "alicloud:assumeRole": role,
+            "mms:stsEndpoint": sts.endpoint,
+        },
+    )
+    mms_emulator.deny(mms_emulator.access_key_id)  # the base key may assume the role, not read MMS
+    client = MmsClient(settings)
+    assert client.get_data_source(SOURCE).data.id == SOURCE
+    assert client.get_data_source(SOURCE).data.id == SOURCE
+    [call] = sts.calls  # one AssumeRole, its credentials reused
+    assert (call.role_arn, call.session_name, call.external_id, call.duration_s) == (
+        ROLE_ARN,
+        "nightly",
+        "ext-42",
+        1800,
+    )
+    assert call.caller_access_key_id == mms_emulator.access_key_id
+    mms_emulator.deny(call.access_key_id)  # MMS saw the role's temporary key, not the base key
+    with pytest.raises(pulumi_mms.PermissionDenied, match=call.access_key_id):
+        client.get_data_source(SOURCE)
+
+
+def test_assume_role_with_a_profile_as_the_base_credentials(
+    mms_emulator: MmsEmulator, sts: StsService, home: Path
+) -> None:
+    keys = Keys(mms_emulator).pairs
+    cli_profiles(home / ".aliyun" / "config.json", "default", default=keys["CLI"])
+    sts.add_role(ROLE_ARN, trusted_access_keys=[keys["CLI"][0]])
+    config = {"alicloud:assumeRole": json.dumps({"roleArn": ROLE_ARN}), "mms:stsEndpoint": sts.endpoint}
+    assert MmsClient(emulator_settings(mms_emulator, config)).get_data_source(SOURCE).data.id == SOURCE
+    [call] = sts.calls
+    assert (call.caller_access_key_id, call.session_name) == (keys["CLI"][0], "pulumi-mms")
+
+
+@pytest.mark.parametrize(
+    ("role", "fragment"),
+    [
+        ({"roleArn": "acs:ram::1234567890123456:role/absent"}, "STS answered EntityNotExist.Role"),
+        ({"roleArn": ROLE_ARN, "externalId": "wrong"}, "STS answered NoPermission"),
+        (
+            {"roleArn": ROLE_ARN, "externalId": "ext-42", "sessionExpiration": 7200},
+            "STS answered InvalidParameter.DurationSeconds",
+        ),
+    ],
+)
+def test_a_refused_assume_role_is_a_credentials_error_naming_the_role_never_a_fallback(
+    mms_emulator: MmsEmulator, sts: StsService, role: dict[str, Any], fragment: str
+) -> None:
+    sts.add_role(ROLE_ARN, external_id="ext-42")
+    settings = emulator_settings(
+        mms_emulator,
+        {
+            "mms:accessKey": mms_emulator.access_key_id,
+            "mms:secretKey": mms_emulator.access_key_secret,
+            "mms:assumeRole": json.dumps(role),
+            "mms:stsEndpoint": sts.endpoint,
+        },
+    )
+    with pytest.raises(CredentialsError) as caught:
+        MmsClient(settings).get_data_source(SOURCE)
+    assert fragment in str(caught.value)
+    assert f"assuming role {role['roleArn']} failed" in str(caught.value)
+    assert "trust policy" in str(caught.value)
+    assert mms_emulator.access_key_secret not in str(caught.value)
+    assert mms_emulator.stats.requests == 0  # no request with the base keys instead
+
+
+def test_assume_role_in_a_pulumi_program(mms_emulator: MmsEmulator, sts: StsService) -> None:
+    from pulumi_mms import get_mms_data_source_output
+    from tests.clients import stack_config
+    from tests.programs import run_program
+
+    sts.add_role(ROLE_ARN)
+    mms_emulator.deny(mms_emulator.access_key_id)
+    config = stack_config(
+        mms_emulator,
+        **{"alicloud:assumeRole": json.dumps({"roleArn": ROLE_ARN}), "mms:stsEndpoint": sts.endpoint},
+    )
+    run = run_program(lambda: get_mms_data_source_output(SOURCE).name, preview=False, config=config)
+    assert run.value == mms_emulator.data_source(SOURCE)["name"]
+    assert len(sts.calls) == 1
+
+
+def test_an_sts_endpoint_over_plain_http_must_be_loopback() -> None:
+    for ok in (
+        "sts.cn-shanghai.aliyuncs.com",
+        "https://sts.example.com",
+        "http://127.0.0.1:8080",
+        "http://localhost:1",
+    ):
+        assert Settings.resolve(environ={}, stsEndpoint=ok).sts_endpoint == ok
+    with pytest.raises(ValidationError) as caught:
+        Settings.resolve({"mms:stsEndpoint": "http://sts.aliyuncs.com"}.get, {})
+    assert caught.value.argument == "stsEndpoint"
+    assert "plain HTTP only to 127.0.0.1" in str(caught.value)
