@@ -3,6 +3,8 @@
 - `get_mms_data_source` / `get_mms_data_source_output`: read one data source (by id or exact name,
   optionally waiting until it is ready).
 - `get_mms_data_sources` / `get_mms_data_sources_output`: every data source matching some filters.
+- `get_mms_job(s)`, `get_mms_db(s)`, `get_mms_table(s)`, `get_mms_partition(s)`, `get_mms_task(s)`,
+  `get_mms_timer(s)`, their logs, metadata scans and config items: the read side of a migration.
 - `MmsDataSource`: a read-only dynamic resource whose values show in `pulumi preview` and whose drift
   shows as a diff.
 - `MmsClient`: the signed API client underneath, usable on its own.
@@ -12,6 +14,41 @@
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_attributes
+
+_MIGRATION_FUNCTIONS = (
+    "get_mms_job",
+    "get_mms_job_output",
+    "get_mms_jobs",
+    "get_mms_jobs_output",
+    "get_mms_db",
+    "get_mms_db_output",
+    "get_mms_dbs",
+    "get_mms_dbs_output",
+    "get_mms_table",
+    "get_mms_table_output",
+    "get_mms_tables",
+    "get_mms_tables_output",
+    "get_mms_partition",
+    "get_mms_partition_output",
+    "get_mms_partitions",
+    "get_mms_partitions_output",
+    "get_mms_task",
+    "get_mms_task_output",
+    "get_mms_tasks",
+    "get_mms_tasks_output",
+    "get_mms_task_logs",
+    "get_mms_task_logs_output",
+    "get_mms_timer",
+    "get_mms_timer_output",
+    "get_mms_timers",
+    "get_mms_timers_output",
+    "get_mms_timer_logs",
+    "get_mms_timer_logs_output",
+    "get_mms_fetch_metadata_job",
+    "get_mms_fetch_metadata_job_output",
+    "get_mms_data_source_config_items",
+    "get_mms_data_source_config_items_output",
+)
 
 # Every public name loads on first use: `import pulumi_mms` (and the pytest plugin, which every pytest
 # session on the machine imports) costs nothing; the client (tea, pydantic: ~0.5 s) and the Pulumi
@@ -53,6 +90,7 @@ _LAZY = {
     "AwaitableGetMmsDataSourcesResult": "surface.outputs",
     "GetMmsDataSourcesItemResult": "surface.outputs",
     "GetMmsDataSourcesResult": "surface.outputs",
+    **dict.fromkeys(_MIGRATION_FUNCTIONS, "surface.migration_functions"),
 }
 
 if TYPE_CHECKING:
@@ -76,6 +114,7 @@ if TYPE_CHECKING:
     from .surface.data_sources_function import get_mms_data_sources, get_mms_data_sources_output
     from .surface.drift import ALL_DRIFT_FIELDS, DEFAULT_DRIFT_FIELDS, VOLATILE_FIELDS
     from .surface.generated_types import MmsDataSourceArgs
+    from .surface.migration_functions import *  # noqa: F403 - the names of _MIGRATION_FUNCTIONS
     from .surface.outputs import (
         AwaitableGetMmsDataSourceResult,
         AwaitableGetMmsDataSourcesResult,
@@ -127,4 +166,5 @@ __all__ = [
     "get_mms_data_source_output",
     "get_mms_data_sources",
     "get_mms_data_sources_output",
+    *_MIGRATION_FUNCTIONS,
 ]

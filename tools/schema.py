@@ -109,6 +109,23 @@ def functions() -> tuple[Function, ...]:
             flatten="data",
         ),
         Function("getMmsDataSources", get_mms_data_sources, get_mms_data_sources_output, DataSourceList),
+        *migration_functions(),
+    )
+
+
+def migration_functions() -> tuple[Function, ...]:
+    """One per declared read API of a migration (`migration_lookups.FUNCTIONS`)."""
+    from pulumi_mms.surface import migration_functions as generated
+    from pulumi_mms.surface.migration_lookups import FUNCTIONS, listing_model
+
+    return tuple(
+        Function(
+            fn.token.rsplit(":", 1)[-1],
+            getattr(generated, fn.name),
+            getattr(generated, f"{fn.name}_output"),
+            fn.api.item if fn.items is None else listing_model(fn),
+        )
+        for fn in FUNCTIONS
     )
 
 
@@ -425,10 +442,13 @@ def render(schema: Mapping[str, Any]) -> str:
 
 def _targets(root: Path, readme_only: bool) -> dict[Path, Callable[[str], str]]:
     """Each generated file and how to produce its new text from its current text."""
+    from tools import functions as function_source
     from tools import outputs, readme
 
-    schema = generate()
     targets: dict[Path, Callable[[str], str]] = {}
+    if not readme_only:
+        targets[root / function_source.TARGET] = function_source.rewrite
+    schema = generate()
     if not readme_only:
         targets[root / "schema.json"] = lambda _old: render(schema)
         targets[root / outputs.TARGET] = lambda _old: outputs.render()

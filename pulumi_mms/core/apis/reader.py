@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
-from .. import errors
+import attrs
+
+from .. import discovery, errors, reading, validation
 from ..client import MmsClient
 from .spec import ReadApi, Shape
 
@@ -91,3 +93,59 @@ def _key(item: Any) -> Any:
 def _expect(api: ReadApi[Any], shape: Shape) -> None:
     if api.shape is not shape:
         raise TypeError(f"{api.action} answers with a {api.shape.value}, not a {shape.value}")
+
+
+@attrs.frozen
+class Listing(Generic[T]):
+    """The items of a listing that match every filter, with their ids and names (in the API's order)."""
+
+    ids: list[int]
+    names: list[str]
+    items: list[T]
+
+
+def check(api: ReadApi[Any], arguments: dict[str, Any]) -> None:
+    """Refuse bad arguments before any request (the data source may be given by `source_name`)."""
+    checked = dict(arguments)
+    source_name = checked.pop("source_name", None)
+    if "source_id" in api.path_params:
+        reading.exactly_one(checked.get("source_id"), source_name, name_argument="source_name")
+        if source_name is not None:
+            validation.name(source_name, "source_name")
+            checked["source_id"] = 1  # stands for the id the name resolves to
+    api.call(checked)
+
+
+def _resolve_parent(client: MmsClient, arguments: dict[str, Any]) -> dict[str, Any]:
+    source_name = arguments.pop("source_name", None)
+    if source_name is not None:
+        arguments["source_id"] = reading.resolve_id(client, None, source_name)
+    return arguments
+
+
+def read_item(client: MmsClient, api: ReadApi[T], **arguments: Any) -> T:
+    """A Get* API's item, its data source given by `source_id` or `source_name`."""
+    check(api, arguments)
+    return get(client, api, **_resolve_parent(client, dict(arguments)))
+
+
+def read_list(
+    client: MmsClient, api: ReadApi[T], *, name_regex: str | None = None, **arguments: Any
+) -> Listing[T]:
+    """Every item of a List* API matching its filters and `name_regex` (searched in each item's name)."""
+    pattern = discovery.check_filters(name_regex=name_regex)
+    check(api, arguments)
+    items = [
+        item for item in list_all(client, api, **arguments) if pattern is None or pattern.search(_name(item))
+    ]
+    return Listing(
+        ids=[i for i in (getattr(item, "id", None) for item in items) if i is not None],
+        names=[_name(item) for item in items],
+        items=items,
+    )
+
+
+def _name(item: Any) -> str:
+    return str(
+        getattr(item, "name", None) or getattr(item, "value", None) or getattr(item, "key", None) or ""
+    )

@@ -1,0 +1,115 @@
+"""The migration functions under Pulumi's mock runtime against the emulator: both forms, filters,
+name_regex, the parent by id or by name, typed and exportable results, checked arguments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_mms import ValidationError
+from pulumi_mms.surface import migration_functions as fns
+from pulumi_mms.surface.migration_lookups import FUNCTIONS
+from pulumi_mms.testing import MmsEmulator
+from tests.clients import stack_config
+from tests.programs import run_program
+
+SOURCE = 2000015
+
+
+def run(emu: MmsEmulator, program: Any, *, preview: bool = False) -> Any:
+    return run_program(program, preview=preview, config=stack_config(emu)).value
+
+
+def test_a_job_by_id_and_by_data_source_name(mms_emulator: MmsEmulator) -> None:
+    def program() -> Any:
+        by_id = fns.get_mms_job(source_id=SOURCE, job_id=3)
+        by_name = fns.get_mms_job_output(source_name="demo", job_id=pulumi.Output.from_input(3))
+        return pulumi.Output.all(by_id.name, by_id.status, by_name.status, by_id.config)
+
+    name, status, same, config = run(mms_emulator, program)
+    assert (name, status, same) == ("mig_hr", "FAILED", "FAILED")
+    assert config == {"tableBlackList": ["salaries"], "enableVerification": False}
+
+
+def test_tables_with_filters_and_name_regex(mms_emulator: MmsEmulator) -> None:
+    def program() -> Any:
+        done = fns.get_mms_tables(source_id=SOURCE, db_name="sales", status=["DONE"])
+        regex = fns.get_mms_tables_output(source_id=SOURCE, name_regex="^(orders|employees)$")
+        return pulumi.Output.all(done.names, done.ids, regex.names, [t.dst_project_name for t in done.tables])
+
+    names, ids, regex_names, projects = run(mms_emulator, program)
+    assert names == ["orders", "customers"]
+    assert ids == [11, 12]
+    assert regex_names == ["orders", "employees"]
+    assert projects == ["mms_test1", "mms_test1"]
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda: fns.get_mms_jobs(source_id=SOURCE, status="DOING").names, ["mig_sales_returns"]),
+        (lambda: fns.get_mms_dbs(source_id=SOURCE).names, ["sales", "hr"]),
+        (
+            lambda: fns.get_mms_partitions(source_id=SOURCE, table_name="orders").names,
+            ["ds=20241201", "ds=20241202", "ds=20241203"],
+        ),
+        (lambda: fns.get_mms_tasks(source_id=SOURCE, job_id=1).ids, [1001, 1002]),
+        (
+            lambda: [log.action for log in fns.get_mms_task_logs(source_id=SOURCE, task_id=1004).logs],
+            ["DATA_MIGRATE"],
+        ),
+        (lambda: fns.get_mms_timers(source_id=SOURCE).names, ["nightly_hr"]),
+        (lambda: fns.get_mms_timer_logs(source_id=SOURCE, timer_id=1).ids, [1]),
+        (lambda: fns.get_mms_db(source_id=SOURCE, db_id=2).tables_failed, 1),
+        (lambda: fns.get_mms_table(source_id=SOURCE, table_id=11).partitions_done, 3),
+        (lambda: fns.get_mms_partition(source_id=SOURCE, partition_id=132).status, "DOING"),
+        (lambda: fns.get_mms_task(source_id=SOURCE, task_id=1004).src_table_name, "employees"),
+        (lambda: fns.get_mms_timer(source_id=SOURCE, timer_id=1).value, "02:00"),
+        (lambda: fns.get_mms_fetch_metadata_job(source_id=SOURCE, scan_id=1000253).status, "SUCCESS"),
+        (
+            lambda: fns.get_mms_data_source_config_items(source_type="HIVE", lang="en_US").names,
+            ["Hive metastore URIs", "Password"],
+        ),
+    ],
+)  # fmt: skip
+def test_every_function_reads_the_emulator(mms_emulator: MmsEmulator, call: Any, expected: Any) -> None:
+    assert run(mms_emulator, call) == expected
+
+
+def test_every_function_has_both_forms() -> None:
+    for fn in FUNCTIONS:
+        assert callable(getattr(fns, fn.name))
+        assert callable(getattr(fns, f"{fn.name}_output"))
+
+
+def test_password_items_are_secret(mms_emulator: MmsEmulator) -> None:
+    mms_emulator.migration.load(
+        {"configItems": {"HIVE": [{"key": "hive.password", "type": "password", "value": "default-pw"}]}}
+    )
+
+    def program() -> Any:
+        item = fns.get_mms_data_source_config_items(source_type="HIVE").config_items[0]
+        assert isinstance(item.value, pulumi.Output)
+        return pulumi.Output.all(item.value, pulumi.Output.from_input(item.value.is_secret()))
+
+    assert run(mms_emulator, program) == ["default-pw", True]
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: fns.get_mms_job(job_id=3), "source_id"),
+        (lambda: fns.get_mms_job(source_id=SOURCE, source_name="demo", job_id=3), "source_id"),
+        (lambda: fns.get_mms_job(source_id=SOURCE), "job_id"),
+        (lambda: fns.get_mms_tables(source_id=SOURCE, has_partitions="yes"), "has_partitions"),  # type: ignore[arg-type]
+        (lambda: fns.get_mms_tables(source_id=SOURCE, name_regex="("), "name_regex"),
+        (lambda: fns.get_mms_tables_output(source_id=SOURCE, status=[""]), "status"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_fail_before_any_request(mms_emulator: MmsEmulator, call: Any, argument: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        run(mms_emulator, call)
+    assert caught.value.argument == argument
+    assert mms_emulator.request_log == []

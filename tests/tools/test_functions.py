@@ -1,0 +1,27 @@
+"""The migration functions' source is generated from the read API declarations and never stale."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from pulumi_mms.surface import migration_functions
+from pulumi_mms.surface.migration_lookups import FUNCTIONS
+from tools import functions
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_module_is_what_the_declarations_generate() -> None:
+    assert (ROOT / functions.TARGET).read_text(encoding="utf-8") == functions.rewrite("")
+
+
+def test_each_function_takes_its_apis_arguments_in_order() -> None:
+    for fn in FUNCTIONS:
+        for form in (fn.name, f"{fn.name}_output"):
+            parameters = list(inspect.signature(getattr(migration_functions, form)).parameters)
+            assert parameters == [*fn.arguments, "opts"]
+    tables = next(fn for fn in FUNCTIONS if fn.name == "get_mms_tables")
+    assert tables.arguments[:2] == ("source_id", "source_name")
+    assert tables.arguments[-1] == "name_regex"
+    assert "page_num" not in tables.arguments
