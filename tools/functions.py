@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pulumi_mms.core.apis.spec import Kind
+from pulumi_mms.surface import migration_lookups
 from pulumi_mms.surface.migration_lookups import FUNCTIONS, Function
 
 TARGET = Path("pulumi_mms/surface/migration_functions.py")
@@ -82,7 +85,7 @@ def _docstring(fn: Function, *, output: bool) -> list[str]:
 
 def _function(fn: Function, *, output: bool) -> str:
     name = f"{fn.name}_output" if output else fn.name
-    returns = "pulumi.Output[Any]" if output else "Any"
+    returns = f"pulumi.Output[{fn.result_name}]" if output else f"Awaitable{fn.result_name}"
     call = "invoke_output" if output else "invoke"
     arguments = ", ".join(f'"{a}": {a}' for a in fn.arguments)
     return "\n".join(
@@ -91,9 +94,14 @@ def _function(fn: Function, *, output: bool) -> str:
             *_signature(fn, output=output),
             f") -> {returns}:",
             *_docstring(fn, output=output),
-            f'    return {call}(BY_NAME["{fn.name}"], {{{arguments}}}, opts)',
+            f'    result: {returns} = {call}(BY_NAME["{fn.name}"], {{{arguments}}}, opts)',
+            "    return result",
         ]
     )
+
+
+def _result_names() -> list[str]:
+    return sorted(name for fn in FUNCTIONS for name in (fn.result_name, "Awaitable" + fn.result_name))
 
 
 def render() -> str:
@@ -109,10 +117,12 @@ def render() -> str:
         "from __future__ import annotations",
         "",
         "from collections.abc import Sequence",
-        "from typing import Any",
         "",
         "import pulumi",
         "",
+        "from .generated_types import (",
+        *(f"    {n}," for n in _result_names()),
+        ")",
         "from .migration_lookups import BY_NAME, invoke, invoke_output",
         "",
         "__all__ = [",
@@ -134,3 +144,35 @@ def rewrite(_old: str) -> str:
         check=True,
     )
     return formatted.stdout
+
+
+# -- the result types (written into generated_types.py by tools/outputs.py) -------------------------------
+
+
+def output_types(known: Mapping[type, str]) -> list[Any]:
+    """The output types of the migration functions: nested types first, then each function's result."""
+    from tools.outputs import OutputType, model_fields
+
+    nested = migration_lookups.nested_type_names()
+    names = {**nested, **known}
+    specs: list[Any] = []
+    for model, name in nested.items():
+        if model not in known:
+            doc = f"{_first_line(model.__doc__)} Keys are the Pulumi names (camelCase, as in schema.json)."
+            specs.append(OutputType(name, doc, model_fields(model, names), as_dict=True))
+    for fn in FUNCTIONS:
+        doc = f"The result of {fn.name}: {_first_line(fn.api.description)}"
+        if fn.items is None:
+            specs.append(OutputType(fn.result_name, doc, model_fields(fn.api.item, names), awaitable=True))
+            continue
+        item_name = migration_lookups.item_type_name(fn)
+        if fn.api.item not in names:
+            item_doc = f"One item of {fn.name}'s result. Keys are the Pulumi names (camelCase)."
+            specs.append(OutputType(item_name, item_doc, model_fields(fn.api.item, names), as_dict=True))
+        fields = model_fields(migration_lookups.listing_model(fn), {**names, fn.api.item: item_name})
+        specs.append(OutputType(fn.result_name, doc, fields, awaitable=True))
+    return specs
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().splitlines()[0]

@@ -163,7 +163,9 @@ def output_types() -> tuple[OutputType, ...]:
         model_fields(ConfigItem, {}, keys="python"),
         as_dict=True,
     )
-    return (config, result, item, listing, resource_config)
+    from tools import functions
+
+    return (config, result, item, listing, resource_config, *functions.output_types(function_nested))
 
 
 def resource_outputs() -> tuple[Field, ...]:

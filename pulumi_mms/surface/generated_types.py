@@ -14,12 +14,56 @@ from typing import Any
 import pulumi
 
 __all__ = [
+    "AwaitableGetMmsDataSourceConfigItemsResult",
     "AwaitableGetMmsDataSourceResult",
     "AwaitableGetMmsDataSourcesResult",
+    "AwaitableGetMmsDbResult",
+    "AwaitableGetMmsDbsResult",
+    "AwaitableGetMmsFetchMetadataJobResult",
+    "AwaitableGetMmsJobResult",
+    "AwaitableGetMmsJobsResult",
+    "AwaitableGetMmsPartitionResult",
+    "AwaitableGetMmsPartitionsResult",
+    "AwaitableGetMmsTableResult",
+    "AwaitableGetMmsTablesResult",
+    "AwaitableGetMmsTaskLogsResult",
+    "AwaitableGetMmsTaskResult",
+    "AwaitableGetMmsTasksResult",
+    "AwaitableGetMmsTimerLogsResult",
+    "AwaitableGetMmsTimerResult",
+    "AwaitableGetMmsTimersResult",
+    "GetMmsColumnResult",
+    "GetMmsDataSourceConfigItemsResult",
     "GetMmsDataSourceConfigResult",
     "GetMmsDataSourceResult",
     "GetMmsDataSourcesItemResult",
     "GetMmsDataSourcesResult",
+    "GetMmsDbResult",
+    "GetMmsDbsItemResult",
+    "GetMmsDbsResult",
+    "GetMmsFetchMetadataJobResult",
+    "GetMmsJobConfigResult",
+    "GetMmsJobResult",
+    "GetMmsJobsItemResult",
+    "GetMmsJobsResult",
+    "GetMmsPartitionResult",
+    "GetMmsPartitionsItemResult",
+    "GetMmsPartitionsResult",
+    "GetMmsTableResult",
+    "GetMmsTableSchemaResult",
+    "GetMmsTablesItemResult",
+    "GetMmsTablesResult",
+    "GetMmsTaskLogsItemResult",
+    "GetMmsTaskLogsResult",
+    "GetMmsTaskResult",
+    "GetMmsTasksItemResult",
+    "GetMmsTasksResult",
+    "GetMmsTimerConfigResult",
+    "GetMmsTimerLogsItemResult",
+    "GetMmsTimerLogsResult",
+    "GetMmsTimerResult",
+    "GetMmsTimersItemResult",
+    "GetMmsTimersResult",
     "MmsDataSourceArgs",
     "MmsDataSourceConfig",
     "MmsDataSourceOutputs",
@@ -799,6 +843,3481 @@ class MmsDataSourceConfig(dict[str, Any]):
     def sub_items(self) -> dict[str, Any] | None:
         """Nested configuration items, keyed by name (any JSON object)."""
         return pulumi.get(self, "sub_items")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsTimerConfigResult(dict[str, Any]):
+    """
+    The configuration of the jobs a timer creates. Keys are the Pulumi names (camelCase, as in schema.json).
+    """
+
+    def __init__(
+        __self__,
+        *,
+        column_mapping: dict[str, str] | None = None,
+        enable_data_migration: bool | None = None,
+        enable_schema_migration: bool | None = None,
+        enable_verification: bool | None = None,
+        others: dict[str, Any] | None = None,
+        partition_filters: dict[str, str] | None = None,
+        partitions: list[int] | None = None,
+        table_black_list: list[str] | None = None,
+        table_mapping: dict[str, str] | None = None,
+        table_white_list: list[str] | None = None,
+        tables: list[str] | None = None,
+    ) -> None:
+        if column_mapping is not None:
+            pulumi.set(__self__, "column_mapping", column_mapping)
+        if enable_data_migration is not None:
+            pulumi.set(__self__, "enable_data_migration", enable_data_migration)
+        if enable_schema_migration is not None:
+            pulumi.set(__self__, "enable_schema_migration", enable_schema_migration)
+        if enable_verification is not None:
+            pulumi.set(__self__, "enable_verification", enable_verification)
+        if others is not None:
+            pulumi.set(__self__, "others", others)
+        if partition_filters is not None:
+            pulumi.set(__self__, "partition_filters", partition_filters)
+        if partitions is not None:
+            pulumi.set(__self__, "partitions", partitions)
+        if table_black_list is not None:
+            pulumi.set(__self__, "table_black_list", table_black_list)
+        if table_mapping is not None:
+            pulumi.set(__self__, "table_mapping", table_mapping)
+        if table_white_list is not None:
+            pulumi.set(__self__, "table_white_list", table_white_list)
+        if tables is not None:
+            pulumi.set(__self__, "tables", tables)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter(name="columnMapping")
+    def column_mapping(self) -> dict[str, str] | None:
+        """A map of source column names to destination column names."""
+        return pulumi.get(self, "column_mapping")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="enableDataMigration")
+    def enable_data_migration(self) -> bool | None:
+        """Whether to migrate table data."""
+        return pulumi.get(self, "enable_data_migration")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="enableSchemaMigration")
+    def enable_schema_migration(self) -> bool | None:
+        """Whether to migrate the table schema."""
+        return pulumi.get(self, "enable_schema_migration")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="enableVerification")
+    def enable_verification(self) -> bool | None:
+        """
+        Whether to enable verification. The system performs verification by running a `SELECT COUNT(*)` query
+        on both the source and destination to compare the row count.
+        """
+        return pulumi.get(self, "enable_verification")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def others(self) -> dict[str, Any] | None:
+        """Other configurations."""
+        return pulumi.get(self, "others")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionFilters")
+    def partition_filters(self) -> dict[str, str] | None:
+        """A map of table names to their corresponding partition filter expressions."""
+        return pulumi.get(self, "partition_filters")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def partitions(self) -> list[int] | None:
+        """If `type` is set to `Partitions`, this parameter specifies a list of partition IDs to migrate."""
+        return pulumi.get(self, "partitions")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableBlackList")
+    def table_black_list(self) -> list[str] | None:
+        """
+        If `type` is set to `Database`, this parameter specifies a table deny list. Tables on this list are
+        excluded from the migration.
+        """
+        return pulumi.get(self, "table_black_list")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableMapping")
+    def table_mapping(self) -> dict[str, str] | None:
+        """A map of source table names to destination table names."""
+        return pulumi.get(self, "table_mapping")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableWhiteList")
+    def table_white_list(self) -> list[str] | None:
+        """
+        If `type` is set to `Database`, this parameter specifies a table allowlist. If this parameter is not
+        specified, all tables in the database are migrated.
+        """
+        return pulumi.get(self, "table_white_list")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def tables(self) -> list[str] | None:
+        """If `type` is set to `Tables`, this parameter specifies a list of table names to migrate."""
+        return pulumi.get(self, "tables")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsTableSchemaResult(dict[str, Any]):
+    """The schema of a source table. Keys are the Pulumi names (camelCase, as in schema.json)."""
+
+    def __init__(
+        __self__,
+        *,
+        columns: list[GetMmsColumnResult] | None = None,
+        comment: str | None = None,
+        name: str | None = None,
+        partitions: list[GetMmsColumnResult] | None = None,
+    ) -> None:
+        if columns is not None:
+            pulumi.set(__self__, "columns", columns)
+        if comment is not None:
+            pulumi.set(__self__, "comment", comment)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if partitions is not None:
+            pulumi.set(__self__, "partitions", partitions)
+
+    @_builtins.property
+    @pulumi.getter
+    def columns(self) -> list[GetMmsColumnResult] | None:
+        """All common columns."""
+        return pulumi.get(self, "columns")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def comment(self) -> str | None:
+        """The comment of the table."""
+        return pulumi.get(self, "comment")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The table name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def partitions(self) -> list[GetMmsColumnResult] | None:
+        """All partition key columns."""
+        return pulumi.get(self, "partitions")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsColumnResult(dict[str, Any]):
+    """A column of a table schema. Keys are the Pulumi names (camelCase, as in schema.json)."""
+
+    def __init__(
+        __self__,
+        *,
+        comment: str | None = None,
+        default_value: str | None = None,
+        name: str | None = None,
+        nullable: bool | None = None,
+        type: str | None = None,
+    ) -> None:
+        if comment is not None:
+            pulumi.set(__self__, "comment", comment)
+        if default_value is not None:
+            pulumi.set(__self__, "default_value", default_value)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if nullable is not None:
+            pulumi.set(__self__, "nullable", nullable)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter
+    def comment(self) -> str | None:
+        """The comment of the column."""
+        return pulumi.get(self, "comment")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="defaultValue")
+    def default_value(self) -> str | None:
+        """The default value of the column."""
+        return pulumi.get(self, "default_value")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The column name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def nullable(self) -> bool | None:
+        """Indicates whether the column can be null."""
+        return pulumi.get(self, "nullable")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> str | None:
+        """The data type of the column."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsJobConfigResult(dict[str, Any]):
+    """The configuration of a migration job. Keys are the Pulumi names (camelCase, as in schema.json)."""
+
+    def __init__(
+        __self__,
+        *,
+        column_mapping: dict[str, str] | None = None,
+        enable_verification: bool | None = None,
+        increment: bool | None = None,
+        others: dict[str, Any] | None = None,
+        partition_filters: dict[str, str] | None = None,
+        partitions: list[int] | None = None,
+        schema_only: bool | None = None,
+        table_black_list: list[str] | None = None,
+        table_mapping: dict[str, str] | None = None,
+        table_white_list: list[str] | None = None,
+        tables: list[str] | None = None,
+        task_type: str | None = None,
+        tunnel_quota: str | None = None,
+    ) -> None:
+        if column_mapping is not None:
+            pulumi.set(__self__, "column_mapping", column_mapping)
+        if enable_verification is not None:
+            pulumi.set(__self__, "enable_verification", enable_verification)
+        if increment is not None:
+            pulumi.set(__self__, "increment", increment)
+        if others is not None:
+            pulumi.set(__self__, "others", others)
+        if partition_filters is not None:
+            pulumi.set(__self__, "partition_filters", partition_filters)
+        if partitions is not None:
+            pulumi.set(__self__, "partitions", partitions)
+        if schema_only is not None:
+            pulumi.set(__self__, "schema_only", schema_only)
+        if table_black_list is not None:
+            pulumi.set(__self__, "table_black_list", table_black_list)
+        if table_mapping is not None:
+            pulumi.set(__self__, "table_mapping", table_mapping)
+        if table_white_list is not None:
+            pulumi.set(__self__, "table_white_list", table_white_list)
+        if tables is not None:
+            pulumi.set(__self__, "tables", tables)
+        if task_type is not None:
+            pulumi.set(__self__, "task_type", task_type)
+        if tunnel_quota is not None:
+            pulumi.set(__self__, "tunnel_quota", tunnel_quota)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter(name="columnMapping")
+    def column_mapping(self) -> dict[str, str] | None:
+        """The column name mapping in the format of {source column name: destination column name}."""
+        return pulumi.get(self, "column_mapping")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="enableVerification")
+    def enable_verification(self) -> bool | None:
+        """
+        Specifies whether to enable verification. The current verification method executes SELECT COUNT on
+        both the source and destination to compare row counts.
+        """
+        return pulumi.get(self, "enable_verification")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def increment(self) -> bool | None:
+        """
+        Specifies whether to enable incremental migration. Only new partitions or modified partitions are
+        migrated. Modified partitions are re-migrated.
+        """
+        return pulumi.get(self, "increment")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def others(self) -> dict[str, Any] | None:
+        """The additional configuration information."""
+        return pulumi.get(self, "others")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionFilters")
+    def partition_filters(self) -> dict[str, str] | None:
+        """The partition filter expressions. Specifies the partition filter expression for a given table."""
+        return pulumi.get(self, "partition_filters")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def partitions(self) -> list[int] | None:
+        """
+        The list of partition IDs of the tables to migrate. This parameter takes effect when type is set to
+        Partitions.
+        """
+        return pulumi.get(self, "partitions")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="schemaOnly")
+    def schema_only(self) -> bool | None:
+        """Deprecated."""
+        return pulumi.get(self, "schema_only")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableBlackList")
+    def table_black_list(self) -> list[str] | None:
+        """
+        The list of tables to exclude from migration. This parameter takes effect when type is set to
+        Database.
+        """
+        return pulumi.get(self, "table_black_list")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableMapping")
+    def table_mapping(self) -> dict[str, str] | None:
+        """The mapping from source table names to destination table names."""
+        return pulumi.get(self, "table_mapping")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableWhiteList")
+    def table_white_list(self) -> list[str] | None:
+        """
+        The list of tables to migrate. This parameter takes effect when type is set to Database. If
+        tableWhiteList is not specified, all tables in the corresponding database are migrated.
+        """
+        return pulumi.get(self, "table_white_list")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def tables(self) -> list[str] | None:
+        """The list of table names to migrate. This parameter takes effect when type is set to Tables."""
+        return pulumi.get(self, "tables")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="taskType")
+    def task_type(self) -> str | None:
+        """
+        **[Deprecated]** Valid values: MOCK, HIVE (hive udtf task), HIVE_DATAX (hive datax task), COPY_TASK
+        (ODPS Copy Task), ODPS_INSERT_OVERWRITE (ODPS simple insert overwrite task), MC2MC_VERIFY, OSS,
+        HIVE_OSS, HIVE_SPARK, BIGQUERY.
+        """
+        return pulumi.get(self, "task_type")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tunnelQuota")
+    def tunnel_quota(self) -> str | None:
+        """Deprecated."""
+        return pulumi.get(self, "tunnel_quota")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsJobResult:
+    """The result of get_mms_job: A migration job of a data source."""
+
+    def __init__(
+        __self__,
+        *,
+        config: GetMmsJobConfigResult | None = None,
+        create_time: str | None = None,
+        db_id: int | None = None,
+        dst_db_name: str | None = None,
+        dst_schema_name: str | None = None,
+        eta: str | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        src_db_name: str | None = None,
+        src_schema_name: str | None = None,
+        status: str | None = None,
+        stopped: bool | None = None,
+        task_done: int | None = None,
+        task_num: int | None = None,
+        type: str | None = None,
+    ) -> None:
+        pulumi.set(__self__, "config", config)
+        pulumi.set(__self__, "create_time", create_time)
+        pulumi.set(__self__, "db_id", db_id)
+        pulumi.set(__self__, "dst_db_name", dst_db_name)
+        pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+        pulumi.set(__self__, "eta", eta)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "source_id", source_id)
+        pulumi.set(__self__, "source_name", source_name)
+        pulumi.set(__self__, "src_db_name", src_db_name)
+        pulumi.set(__self__, "src_schema_name", src_schema_name)
+        pulumi.set(__self__, "status", status)
+        pulumi.set(__self__, "stopped", stopped)
+        pulumi.set(__self__, "task_done", task_done)
+        pulumi.set(__self__, "task_num", task_num)
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def config(self) -> GetMmsJobConfigResult | None:
+        """The configuration of the migration job."""
+        return pulumi.get(self, "config")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The creation time in the format of YYYY-MM-DD HH:mm:ss."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """The source database ID."""
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstDbName")
+    def dst_db_name(self) -> str | None:
+        """The destination MaxCompute project."""
+        return pulumi.get(self, "dst_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstSchemaName")
+    def dst_schema_name(self) -> str | None:
+        """The destination MaxCompute schema."""
+        return pulumi.get(self, "dst_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def eta(self) -> str | None:
+        """
+        The expected migration completion time. A smaller eta value indicates a higher priority for the
+        migration task.
+        """
+        return pulumi.get(self, "eta")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The migration job ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The migration job name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The data source name."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcDbName")
+    def src_db_name(self) -> str | None:
+        """The source database name."""
+        return pulumi.get(self, "src_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcSchemaName")
+    def src_schema_name(self) -> str | None:
+        """The source schema name in a three-level namespace."""
+        return pulumi.get(self, "src_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The status of the migration job: INIT, DOING, DONE or FAILED."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def stopped(self) -> bool | None:
+        """Indicates whether the job is stopped."""
+        return pulumi.get(self, "stopped")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="taskDone")
+    def task_done(self) -> int | None:
+        """The number of completed migration tasks."""
+        return pulumi.get(self, "task_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="taskNum")
+    def task_num(self) -> int | None:
+        """The number of migration tasks included."""
+        return pulumi.get(self, "task_num")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> str | None:
+        """The migration scope. Valid values: Database, Tables, Partitions."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsJobResult(GetMmsJobResult):
+    """`GetMmsJobResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsJobResult]:
+        if False:
+            yield self
+        return GetMmsJobResult(
+            config=self.config,
+            create_time=self.create_time,
+            db_id=self.db_id,
+            dst_db_name=self.dst_db_name,
+            dst_schema_name=self.dst_schema_name,
+            eta=self.eta,
+            id=self.id,
+            name=self.name,
+            source_id=self.source_id,
+            source_name=self.source_name,
+            src_db_name=self.src_db_name,
+            src_schema_name=self.src_schema_name,
+            status=self.status,
+            stopped=self.stopped,
+            task_done=self.task_done,
+            task_num=self.task_num,
+            type=self.type,
+        )
+
+
+@pulumi.output_type
+class GetMmsJobsItemResult(dict[str, Any]):
+    """One item of get_mms_jobs's result. Keys are the Pulumi names (camelCase)."""
+
+    def __init__(
+        __self__,
+        *,
+        config: GetMmsJobConfigResult | None = None,
+        create_time: str | None = None,
+        db_id: int | None = None,
+        dst_db_name: str | None = None,
+        dst_schema_name: str | None = None,
+        eta: str | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        src_db_name: str | None = None,
+        src_schema_name: str | None = None,
+        status: str | None = None,
+        stopped: bool | None = None,
+        task_done: int | None = None,
+        task_num: int | None = None,
+        type: str | None = None,
+    ) -> None:
+        if config is not None:
+            pulumi.set(__self__, "config", config)
+        if create_time is not None:
+            pulumi.set(__self__, "create_time", create_time)
+        if db_id is not None:
+            pulumi.set(__self__, "db_id", db_id)
+        if dst_db_name is not None:
+            pulumi.set(__self__, "dst_db_name", dst_db_name)
+        if dst_schema_name is not None:
+            pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+        if eta is not None:
+            pulumi.set(__self__, "eta", eta)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if source_id is not None:
+            pulumi.set(__self__, "source_id", source_id)
+        if source_name is not None:
+            pulumi.set(__self__, "source_name", source_name)
+        if src_db_name is not None:
+            pulumi.set(__self__, "src_db_name", src_db_name)
+        if src_schema_name is not None:
+            pulumi.set(__self__, "src_schema_name", src_schema_name)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if stopped is not None:
+            pulumi.set(__self__, "stopped", stopped)
+        if task_done is not None:
+            pulumi.set(__self__, "task_done", task_done)
+        if task_num is not None:
+            pulumi.set(__self__, "task_num", task_num)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter
+    def config(self) -> GetMmsJobConfigResult | None:
+        """The configuration of the migration job."""
+        return pulumi.get(self, "config")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The creation time in the format of YYYY-MM-DD HH:mm:ss."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """The source database ID."""
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstDbName")
+    def dst_db_name(self) -> str | None:
+        """The destination MaxCompute project."""
+        return pulumi.get(self, "dst_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstSchemaName")
+    def dst_schema_name(self) -> str | None:
+        """The destination MaxCompute schema."""
+        return pulumi.get(self, "dst_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def eta(self) -> str | None:
+        """
+        The expected migration completion time. A smaller eta value indicates a higher priority for the
+        migration task.
+        """
+        return pulumi.get(self, "eta")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The migration job ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The migration job name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The data source name."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcDbName")
+    def src_db_name(self) -> str | None:
+        """The source database name."""
+        return pulumi.get(self, "src_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcSchemaName")
+    def src_schema_name(self) -> str | None:
+        """The source schema name in a three-level namespace."""
+        return pulumi.get(self, "src_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The status of the migration job: INIT, DOING, DONE or FAILED."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def stopped(self) -> bool | None:
+        """Indicates whether the job is stopped."""
+        return pulumi.get(self, "stopped")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="taskDone")
+    def task_done(self) -> int | None:
+        """The number of completed migration tasks."""
+        return pulumi.get(self, "task_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="taskNum")
+    def task_num(self) -> int | None:
+        """The number of migration tasks included."""
+        return pulumi.get(self, "task_num")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> str | None:
+        """The migration scope. Valid values: Database, Tables, Partitions."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsJobsResult:
+    """The result of get_mms_jobs: The migration jobs of a data source."""
+
+    def __init__(
+        __self__,
+        *,
+        ids: list[int] | None = None,
+        names: list[str] | None = None,
+        jobs: list[GetMmsJobsItemResult] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "ids", ids)
+        pulumi.set(__self__, "names", names)
+        pulumi.set(__self__, "jobs", jobs)
+
+    @_builtins.property
+    @pulumi.getter
+    def ids(self) -> list[int]:
+        """The IDs of the matching items."""
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def names(self) -> list[str]:
+        """The names of the matching items."""
+        return pulumi.get(self, "names")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def jobs(self) -> list[GetMmsJobsItemResult]:
+        """The matching items."""
+        return pulumi.get(self, "jobs")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsJobsResult(GetMmsJobsResult):
+    """`GetMmsJobsResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsJobsResult]:
+        if False:
+            yield self
+        return GetMmsJobsResult(
+            ids=self.ids,
+            names=self.names,
+            jobs=self.jobs,
+        )
+
+
+@pulumi.output_type
+class GetMmsDbResult:
+    """The result of get_mms_db: A source database of a data source."""
+
+    def __init__(
+        __self__,
+        *,
+        description: str | None = None,
+        dst_name: str | None = None,
+        dst_project_name: str | None = None,
+        extra: str | None = None,
+        id: int | None = None,
+        last_ddl_time: str | None = None,
+        location: str | None = None,
+        name: str | None = None,
+        num_rows: int | None = None,
+        owner: str | None = None,
+        partitions: int | None = None,
+        partitions_doing: int | None = None,
+        partitions_done: int | None = None,
+        partitions_failed: int | None = None,
+        size: int | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        status: str | None = None,
+        tables: int | None = None,
+        tables_doing: int | None = None,
+        tables_done: int | None = None,
+        tables_failed: int | None = None,
+        tables_part_done: int | None = None,
+        updated: bool | None = None,
+        create_time: str | None = None,
+        deleted: bool | None = None,
+        update_time: str | None = None,
+    ) -> None:
+        pulumi.set(__self__, "description", description)
+        pulumi.set(__self__, "dst_name", dst_name)
+        pulumi.set(__self__, "dst_project_name", dst_project_name)
+        pulumi.set(__self__, "extra", extra)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "last_ddl_time", last_ddl_time)
+        pulumi.set(__self__, "location", location)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "num_rows", num_rows)
+        pulumi.set(__self__, "owner", owner)
+        pulumi.set(__self__, "partitions", partitions)
+        pulumi.set(__self__, "partitions_doing", partitions_doing)
+        pulumi.set(__self__, "partitions_done", partitions_done)
+        pulumi.set(__self__, "partitions_failed", partitions_failed)
+        pulumi.set(__self__, "size", size)
+        pulumi.set(__self__, "source_id", source_id)
+        pulumi.set(__self__, "source_name", source_name)
+        pulumi.set(__self__, "status", status)
+        pulumi.set(__self__, "tables", tables)
+        pulumi.set(__self__, "tables_doing", tables_doing)
+        pulumi.set(__self__, "tables_done", tables_done)
+        pulumi.set(__self__, "tables_failed", tables_failed)
+        pulumi.set(__self__, "tables_part_done", tables_part_done)
+        pulumi.set(__self__, "updated", updated)
+        pulumi.set(__self__, "create_time", create_time)
+        pulumi.set(__self__, "deleted", deleted)
+        pulumi.set(__self__, "update_time", update_time)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> str | None:
+        """The database description."""
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstName")
+    def dst_name(self) -> str | None:
+        """
+        The MaxCompute schema corresponding to the source database. If the destination MaxCompute project does
+        not enable the schema layer, this value is null. By default, this value matches the source database
+        name.
+        """
+        return pulumi.get(self, "dst_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstProjectName")
+    def dst_project_name(self) -> str | None:
+        """The name of the destination MaxCompute project."""
+        return pulumi.get(self, "dst_project_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def extra(self) -> str | None:
+        """Other information stored in JSON format."""
+        return pulumi.get(self, "extra")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The database ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="lastDdlTime")
+    def last_ddl_time(self) -> str | None:
+        """The last DDL time."""
+        return pulumi.get(self, "last_ddl_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> str | None:
+        """The storage location of the database."""
+        return pulumi.get(self, "location")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The database name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="numRows")
+    def num_rows(self) -> int | None:
+        """The number of rows in the database."""
+        return pulumi.get(self, "num_rows")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def owner(self) -> str | None:
+        """The database owner."""
+        return pulumi.get(self, "owner")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def partitions(self) -> int | None:
+        """The number of partitions."""
+        return pulumi.get(self, "partitions")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsDoing")
+    def partitions_doing(self) -> int | None:
+        """The partitions that are being migrated."""
+        return pulumi.get(self, "partitions_doing")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsDone")
+    def partitions_done(self) -> int | None:
+        """The number of partitions whose migration is complete."""
+        return pulumi.get(self, "partitions_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsFailed")
+    def partitions_failed(self) -> int | None:
+        """The partitions that failed during migration."""
+        return pulumi.get(self, "partitions_failed")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> int | None:
+        """The size of the database in bytes."""
+        return pulumi.get(self, "size")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The ID of the data source."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The name of the data source."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The migration status. Valid values: INIT, DOING, FAILED, DONE, and PART_DONE."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def tables(self) -> int | None:
+        """The number of tables."""
+        return pulumi.get(self, "tables")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tablesDoing")
+    def tables_doing(self) -> int | None:
+        """The tables that are being migrated."""
+        return pulumi.get(self, "tables_doing")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tablesDone")
+    def tables_done(self) -> int | None:
+        """Tables for which migration has completed"""
+        return pulumi.get(self, "tables_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tablesFailed")
+    def tables_failed(self) -> int | None:
+        """The tables that failed to migrate."""
+        return pulumi.get(self, "tables_failed")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tablesPartDone")
+    def tables_part_done(self) -> int | None:
+        """The tables whose migration is partially complete."""
+        return pulumi.get(self, "tables_part_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def updated(self) -> bool | None:
+        """Indicates whether the metadata is updated."""
+        return pulumi.get(self, "updated")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The time when the database was created in MMS."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def deleted(self) -> bool | None:
+        """Indicates whether the database has been deleted."""
+        return pulumi.get(self, "deleted")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="updateTime")
+    def update_time(self) -> str | None:
+        """The latest update time of the data. Format: YYYY-MM-DD HH:mm:ss."""
+        return pulumi.get(self, "update_time")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsDbResult(GetMmsDbResult):
+    """`GetMmsDbResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsDbResult]:
+        if False:
+            yield self
+        return GetMmsDbResult(
+            description=self.description,
+            dst_name=self.dst_name,
+            dst_project_name=self.dst_project_name,
+            extra=self.extra,
+            id=self.id,
+            last_ddl_time=self.last_ddl_time,
+            location=self.location,
+            name=self.name,
+            num_rows=self.num_rows,
+            owner=self.owner,
+            partitions=self.partitions,
+            partitions_doing=self.partitions_doing,
+            partitions_done=self.partitions_done,
+            partitions_failed=self.partitions_failed,
+            size=self.size,
+            source_id=self.source_id,
+            source_name=self.source_name,
+            status=self.status,
+            tables=self.tables,
+            tables_doing=self.tables_doing,
+            tables_done=self.tables_done,
+            tables_failed=self.tables_failed,
+            tables_part_done=self.tables_part_done,
+            updated=self.updated,
+            create_time=self.create_time,
+            deleted=self.deleted,
+            update_time=self.update_time,
+        )
+
+
+@pulumi.output_type
+class GetMmsDbsItemResult(dict[str, Any]):
+    """One item of get_mms_dbs's result. Keys are the Pulumi names (camelCase)."""
+
+    def __init__(
+        __self__,
+        *,
+        description: str | None = None,
+        dst_name: str | None = None,
+        dst_project_name: str | None = None,
+        extra: str | None = None,
+        id: int | None = None,
+        last_ddl_time: str | None = None,
+        location: str | None = None,
+        name: str | None = None,
+        num_rows: int | None = None,
+        owner: str | None = None,
+        partitions: int | None = None,
+        partitions_doing: int | None = None,
+        partitions_done: int | None = None,
+        partitions_failed: int | None = None,
+        size: int | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        status: str | None = None,
+        tables: int | None = None,
+        tables_doing: int | None = None,
+        tables_done: int | None = None,
+        tables_failed: int | None = None,
+        tables_part_done: int | None = None,
+        updated: bool | None = None,
+        create_time: str | None = None,
+        deleted: bool | None = None,
+        update_time: str | None = None,
+    ) -> None:
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if dst_name is not None:
+            pulumi.set(__self__, "dst_name", dst_name)
+        if dst_project_name is not None:
+            pulumi.set(__self__, "dst_project_name", dst_project_name)
+        if extra is not None:
+            pulumi.set(__self__, "extra", extra)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if last_ddl_time is not None:
+            pulumi.set(__self__, "last_ddl_time", last_ddl_time)
+        if location is not None:
+            pulumi.set(__self__, "location", location)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if num_rows is not None:
+            pulumi.set(__self__, "num_rows", num_rows)
+        if owner is not None:
+            pulumi.set(__self__, "owner", owner)
+        if partitions is not None:
+            pulumi.set(__self__, "partitions", partitions)
+        if partitions_doing is not None:
+            pulumi.set(__self__, "partitions_doing", partitions_doing)
+        if partitions_done is not None:
+            pulumi.set(__self__, "partitions_done", partitions_done)
+        if partitions_failed is not None:
+            pulumi.set(__self__, "partitions_failed", partitions_failed)
+        if size is not None:
+            pulumi.set(__self__, "size", size)
+        if source_id is not None:
+            pulumi.set(__self__, "source_id", source_id)
+        if source_name is not None:
+            pulumi.set(__self__, "source_name", source_name)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if tables is not None:
+            pulumi.set(__self__, "tables", tables)
+        if tables_doing is not None:
+            pulumi.set(__self__, "tables_doing", tables_doing)
+        if tables_done is not None:
+            pulumi.set(__self__, "tables_done", tables_done)
+        if tables_failed is not None:
+            pulumi.set(__self__, "tables_failed", tables_failed)
+        if tables_part_done is not None:
+            pulumi.set(__self__, "tables_part_done", tables_part_done)
+        if updated is not None:
+            pulumi.set(__self__, "updated", updated)
+        if create_time is not None:
+            pulumi.set(__self__, "create_time", create_time)
+        if deleted is not None:
+            pulumi.set(__self__, "deleted", deleted)
+        if update_time is not None:
+            pulumi.set(__self__, "update_time", update_time)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> str | None:
+        """The database description."""
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstName")
+    def dst_name(self) -> str | None:
+        """
+        The MaxCompute schema corresponding to the source database. If the destination MaxCompute project does
+        not enable the schema layer, this value is null. By default, this value matches the source database
+        name.
+        """
+        return pulumi.get(self, "dst_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstProjectName")
+    def dst_project_name(self) -> str | None:
+        """The name of the destination MaxCompute project."""
+        return pulumi.get(self, "dst_project_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def extra(self) -> str | None:
+        """Other information stored in JSON format."""
+        return pulumi.get(self, "extra")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The database ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="lastDdlTime")
+    def last_ddl_time(self) -> str | None:
+        """The last DDL time."""
+        return pulumi.get(self, "last_ddl_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> str | None:
+        """The storage location of the database."""
+        return pulumi.get(self, "location")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The database name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="numRows")
+    def num_rows(self) -> int | None:
+        """The number of rows in the database."""
+        return pulumi.get(self, "num_rows")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def owner(self) -> str | None:
+        """The database owner."""
+        return pulumi.get(self, "owner")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def partitions(self) -> int | None:
+        """The number of partitions."""
+        return pulumi.get(self, "partitions")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsDoing")
+    def partitions_doing(self) -> int | None:
+        """The partitions that are being migrated."""
+        return pulumi.get(self, "partitions_doing")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsDone")
+    def partitions_done(self) -> int | None:
+        """The number of partitions whose migration is complete."""
+        return pulumi.get(self, "partitions_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsFailed")
+    def partitions_failed(self) -> int | None:
+        """The partitions that failed during migration."""
+        return pulumi.get(self, "partitions_failed")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> int | None:
+        """The size of the database in bytes."""
+        return pulumi.get(self, "size")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The ID of the data source."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The name of the data source."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The migration status. Valid values: INIT, DOING, FAILED, DONE, and PART_DONE."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def tables(self) -> int | None:
+        """The number of tables."""
+        return pulumi.get(self, "tables")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tablesDoing")
+    def tables_doing(self) -> int | None:
+        """The tables that are being migrated."""
+        return pulumi.get(self, "tables_doing")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tablesDone")
+    def tables_done(self) -> int | None:
+        """Tables for which migration has completed"""
+        return pulumi.get(self, "tables_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tablesFailed")
+    def tables_failed(self) -> int | None:
+        """The tables that failed to migrate."""
+        return pulumi.get(self, "tables_failed")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tablesPartDone")
+    def tables_part_done(self) -> int | None:
+        """The tables whose migration is partially complete."""
+        return pulumi.get(self, "tables_part_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def updated(self) -> bool | None:
+        """Indicates whether the metadata is updated."""
+        return pulumi.get(self, "updated")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The time when the database was created in MMS."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def deleted(self) -> bool | None:
+        """Indicates whether the database has been deleted."""
+        return pulumi.get(self, "deleted")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="updateTime")
+    def update_time(self) -> str | None:
+        """The latest update time of the data. Format: YYYY-MM-DD HH:mm:ss."""
+        return pulumi.get(self, "update_time")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsDbsResult:
+    """The result of get_mms_dbs: The source databases of a data source."""
+
+    def __init__(
+        __self__,
+        *,
+        ids: list[int] | None = None,
+        names: list[str] | None = None,
+        dbs: list[GetMmsDbsItemResult] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "ids", ids)
+        pulumi.set(__self__, "names", names)
+        pulumi.set(__self__, "dbs", dbs)
+
+    @_builtins.property
+    @pulumi.getter
+    def ids(self) -> list[int]:
+        """The IDs of the matching items."""
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def names(self) -> list[str]:
+        """The names of the matching items."""
+        return pulumi.get(self, "names")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def dbs(self) -> list[GetMmsDbsItemResult]:
+        """The matching items."""
+        return pulumi.get(self, "dbs")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsDbsResult(GetMmsDbsResult):
+    """`GetMmsDbsResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsDbsResult]:
+        if False:
+            yield self
+        return GetMmsDbsResult(
+            ids=self.ids,
+            names=self.names,
+            dbs=self.dbs,
+        )
+
+
+@pulumi.output_type
+class GetMmsTableResult:
+    """The result of get_mms_table: A source table."""
+
+    def __init__(
+        __self__,
+        *,
+        db_id: int | None = None,
+        db_name: str | None = None,
+        dst_name: str | None = None,
+        dst_project_name: str | None = None,
+        dst_schema_name: str | None = None,
+        extra: str | None = None,
+        has_partitions: bool | None = None,
+        id: int | None = None,
+        input_format: str | None = None,
+        last_ddl_time: str | None = None,
+        location: str | None = None,
+        name: str | None = None,
+        num_rows: int | None = None,
+        output_format: str | None = None,
+        owner: str | None = None,
+        partitions: int | None = None,
+        partitions_doing: int | None = None,
+        partitions_done: int | None = None,
+        partitions_failed: int | None = None,
+        table_schema: GetMmsTableSchemaResult | None = None,
+        serde: str | None = None,
+        size: int | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        status: str | None = None,
+        type: str | None = None,
+        updated: bool | None = None,
+    ) -> None:
+        pulumi.set(__self__, "db_id", db_id)
+        pulumi.set(__self__, "db_name", db_name)
+        pulumi.set(__self__, "dst_name", dst_name)
+        pulumi.set(__self__, "dst_project_name", dst_project_name)
+        pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+        pulumi.set(__self__, "extra", extra)
+        pulumi.set(__self__, "has_partitions", has_partitions)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "input_format", input_format)
+        pulumi.set(__self__, "last_ddl_time", last_ddl_time)
+        pulumi.set(__self__, "location", location)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "num_rows", num_rows)
+        pulumi.set(__self__, "output_format", output_format)
+        pulumi.set(__self__, "owner", owner)
+        pulumi.set(__self__, "partitions", partitions)
+        pulumi.set(__self__, "partitions_doing", partitions_doing)
+        pulumi.set(__self__, "partitions_done", partitions_done)
+        pulumi.set(__self__, "partitions_failed", partitions_failed)
+        pulumi.set(__self__, "table_schema", table_schema)
+        pulumi.set(__self__, "serde", serde)
+        pulumi.set(__self__, "size", size)
+        pulumi.set(__self__, "source_id", source_id)
+        pulumi.set(__self__, "source_name", source_name)
+        pulumi.set(__self__, "status", status)
+        pulumi.set(__self__, "type", type)
+        pulumi.set(__self__, "updated", updated)
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """The database ID."""
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbName")
+    def db_name(self) -> str | None:
+        """The database name."""
+        return pulumi.get(self, "db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstName")
+    def dst_name(self) -> str | None:
+        """The destination MaxCompute table name. By default, this name matches the original table name."""
+        return pulumi.get(self, "dst_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstProjectName")
+    def dst_project_name(self) -> str | None:
+        """The destination MaxCompute project name."""
+        return pulumi.get(self, "dst_project_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstSchemaName")
+    def dst_schema_name(self) -> str | None:
+        """
+        The destination MaxCompute schema name. This value is null if the destination MaxCompute project does
+        not enable the schema layer.
+        """
+        return pulumi.get(self, "dst_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def extra(self) -> str | None:
+        """Other information stored in JSON format."""
+        return pulumi.get(self, "extra")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="hasPartitions")
+    def has_partitions(self) -> bool | None:
+        """Indicates whether the table is a partitioned table."""
+        return pulumi.get(self, "has_partitions")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The table ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="inputFormat")
+    def input_format(self) -> str | None:
+        """The input format."""
+        return pulumi.get(self, "input_format")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="lastDdlTime")
+    def last_ddl_time(self) -> str | None:
+        """The last DDL time."""
+        return pulumi.get(self, "last_ddl_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> str | None:
+        """The storage location of the table."""
+        return pulumi.get(self, "location")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The table name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="numRows")
+    def num_rows(self) -> int | None:
+        """The number of rows."""
+        return pulumi.get(self, "num_rows")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="outputFormat")
+    def output_format(self) -> str | None:
+        """The output format."""
+        return pulumi.get(self, "output_format")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def owner(self) -> str | None:
+        """The owner of the table."""
+        return pulumi.get(self, "owner")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def partitions(self) -> int | None:
+        """The number of partitions."""
+        return pulumi.get(self, "partitions")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsDoing")
+    def partitions_doing(self) -> int | None:
+        """The number of partitions that are being migrated."""
+        return pulumi.get(self, "partitions_doing")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsDone")
+    def partitions_done(self) -> int | None:
+        """The number of partitions that are migrated."""
+        return pulumi.get(self, "partitions_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsFailed")
+    def partitions_failed(self) -> int | None:
+        """The number of partitions that failed to be migrated."""
+        return pulumi.get(self, "partitions_failed")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="schema")
+    def table_schema(self) -> GetMmsTableSchemaResult | None:
+        """The table schema."""
+        return pulumi.get(self, "table_schema")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def serde(self) -> str | None:
+        """The serializer/deserializer (SerDe)."""
+        return pulumi.get(self, "serde")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> int | None:
+        """The data size in bytes."""
+        return pulumi.get(self, "size")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The data source name."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The migration status: INIT, DOING, DONE, PART_DONE or FAILED."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> str | None:
+        """The table type."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def updated(self) -> bool | None:
+        """Indicates whether the metadata is updated."""
+        return pulumi.get(self, "updated")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsTableResult(GetMmsTableResult):
+    """`GetMmsTableResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsTableResult]:
+        if False:
+            yield self
+        return GetMmsTableResult(
+            db_id=self.db_id,
+            db_name=self.db_name,
+            dst_name=self.dst_name,
+            dst_project_name=self.dst_project_name,
+            dst_schema_name=self.dst_schema_name,
+            extra=self.extra,
+            has_partitions=self.has_partitions,
+            id=self.id,
+            input_format=self.input_format,
+            last_ddl_time=self.last_ddl_time,
+            location=self.location,
+            name=self.name,
+            num_rows=self.num_rows,
+            output_format=self.output_format,
+            owner=self.owner,
+            partitions=self.partitions,
+            partitions_doing=self.partitions_doing,
+            partitions_done=self.partitions_done,
+            partitions_failed=self.partitions_failed,
+            table_schema=self.table_schema,
+            serde=self.serde,
+            size=self.size,
+            source_id=self.source_id,
+            source_name=self.source_name,
+            status=self.status,
+            type=self.type,
+            updated=self.updated,
+        )
+
+
+@pulumi.output_type
+class GetMmsTablesItemResult(dict[str, Any]):
+    """One item of get_mms_tables's result. Keys are the Pulumi names (camelCase)."""
+
+    def __init__(
+        __self__,
+        *,
+        db_id: int | None = None,
+        db_name: str | None = None,
+        dst_name: str | None = None,
+        dst_project_name: str | None = None,
+        dst_schema_name: str | None = None,
+        extra: str | None = None,
+        has_partitions: bool | None = None,
+        id: int | None = None,
+        input_format: str | None = None,
+        last_ddl_time: str | None = None,
+        location: str | None = None,
+        name: str | None = None,
+        num_rows: int | None = None,
+        output_format: str | None = None,
+        owner: str | None = None,
+        partitions: int | None = None,
+        partitions_doing: int | None = None,
+        partitions_done: int | None = None,
+        partitions_failed: int | None = None,
+        table_schema: GetMmsTableSchemaResult | None = None,
+        serde: str | None = None,
+        size: int | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        status: str | None = None,
+        type: str | None = None,
+        updated: bool | None = None,
+    ) -> None:
+        if db_id is not None:
+            pulumi.set(__self__, "db_id", db_id)
+        if db_name is not None:
+            pulumi.set(__self__, "db_name", db_name)
+        if dst_name is not None:
+            pulumi.set(__self__, "dst_name", dst_name)
+        if dst_project_name is not None:
+            pulumi.set(__self__, "dst_project_name", dst_project_name)
+        if dst_schema_name is not None:
+            pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+        if extra is not None:
+            pulumi.set(__self__, "extra", extra)
+        if has_partitions is not None:
+            pulumi.set(__self__, "has_partitions", has_partitions)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if input_format is not None:
+            pulumi.set(__self__, "input_format", input_format)
+        if last_ddl_time is not None:
+            pulumi.set(__self__, "last_ddl_time", last_ddl_time)
+        if location is not None:
+            pulumi.set(__self__, "location", location)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if num_rows is not None:
+            pulumi.set(__self__, "num_rows", num_rows)
+        if output_format is not None:
+            pulumi.set(__self__, "output_format", output_format)
+        if owner is not None:
+            pulumi.set(__self__, "owner", owner)
+        if partitions is not None:
+            pulumi.set(__self__, "partitions", partitions)
+        if partitions_doing is not None:
+            pulumi.set(__self__, "partitions_doing", partitions_doing)
+        if partitions_done is not None:
+            pulumi.set(__self__, "partitions_done", partitions_done)
+        if partitions_failed is not None:
+            pulumi.set(__self__, "partitions_failed", partitions_failed)
+        if table_schema is not None:
+            pulumi.set(__self__, "table_schema", table_schema)
+        if serde is not None:
+            pulumi.set(__self__, "serde", serde)
+        if size is not None:
+            pulumi.set(__self__, "size", size)
+        if source_id is not None:
+            pulumi.set(__self__, "source_id", source_id)
+        if source_name is not None:
+            pulumi.set(__self__, "source_name", source_name)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+        if updated is not None:
+            pulumi.set(__self__, "updated", updated)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """The database ID."""
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbName")
+    def db_name(self) -> str | None:
+        """The database name."""
+        return pulumi.get(self, "db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstName")
+    def dst_name(self) -> str | None:
+        """The destination MaxCompute table name. By default, this name matches the original table name."""
+        return pulumi.get(self, "dst_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstProjectName")
+    def dst_project_name(self) -> str | None:
+        """The destination MaxCompute project name."""
+        return pulumi.get(self, "dst_project_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstSchemaName")
+    def dst_schema_name(self) -> str | None:
+        """
+        The destination MaxCompute schema name. This value is null if the destination MaxCompute project does
+        not enable the schema layer.
+        """
+        return pulumi.get(self, "dst_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def extra(self) -> str | None:
+        """Other information stored in JSON format."""
+        return pulumi.get(self, "extra")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="hasPartitions")
+    def has_partitions(self) -> bool | None:
+        """Indicates whether the table is a partitioned table."""
+        return pulumi.get(self, "has_partitions")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The table ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="inputFormat")
+    def input_format(self) -> str | None:
+        """The input format."""
+        return pulumi.get(self, "input_format")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="lastDdlTime")
+    def last_ddl_time(self) -> str | None:
+        """The last DDL time."""
+        return pulumi.get(self, "last_ddl_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> str | None:
+        """The storage location of the table."""
+        return pulumi.get(self, "location")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The table name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="numRows")
+    def num_rows(self) -> int | None:
+        """The number of rows."""
+        return pulumi.get(self, "num_rows")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="outputFormat")
+    def output_format(self) -> str | None:
+        """The output format."""
+        return pulumi.get(self, "output_format")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def owner(self) -> str | None:
+        """The owner of the table."""
+        return pulumi.get(self, "owner")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def partitions(self) -> int | None:
+        """The number of partitions."""
+        return pulumi.get(self, "partitions")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsDoing")
+    def partitions_doing(self) -> int | None:
+        """The number of partitions that are being migrated."""
+        return pulumi.get(self, "partitions_doing")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsDone")
+    def partitions_done(self) -> int | None:
+        """The number of partitions that are migrated."""
+        return pulumi.get(self, "partitions_done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsFailed")
+    def partitions_failed(self) -> int | None:
+        """The number of partitions that failed to be migrated."""
+        return pulumi.get(self, "partitions_failed")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="schema")
+    def table_schema(self) -> GetMmsTableSchemaResult | None:
+        """The table schema."""
+        return pulumi.get(self, "table_schema")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def serde(self) -> str | None:
+        """The serializer/deserializer (SerDe)."""
+        return pulumi.get(self, "serde")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> int | None:
+        """The data size in bytes."""
+        return pulumi.get(self, "size")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The data source name."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The migration status: INIT, DOING, DONE, PART_DONE or FAILED."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> str | None:
+        """The table type."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def updated(self) -> bool | None:
+        """Indicates whether the metadata is updated."""
+        return pulumi.get(self, "updated")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsTablesResult:
+    """The result of get_mms_tables: The source tables of a data source."""
+
+    def __init__(
+        __self__,
+        *,
+        ids: list[int] | None = None,
+        names: list[str] | None = None,
+        tables: list[GetMmsTablesItemResult] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "ids", ids)
+        pulumi.set(__self__, "names", names)
+        pulumi.set(__self__, "tables", tables)
+
+    @_builtins.property
+    @pulumi.getter
+    def ids(self) -> list[int]:
+        """The IDs of the matching items."""
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def names(self) -> list[str]:
+        """The names of the matching items."""
+        return pulumi.get(self, "names")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def tables(self) -> list[GetMmsTablesItemResult]:
+        """The matching items."""
+        return pulumi.get(self, "tables")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsTablesResult(GetMmsTablesResult):
+    """`GetMmsTablesResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsTablesResult]:
+        if False:
+            yield self
+        return GetMmsTablesResult(
+            ids=self.ids,
+            names=self.names,
+            tables=self.tables,
+        )
+
+
+@pulumi.output_type
+class GetMmsPartitionResult:
+    """The result of get_mms_partition: A partition of a source table."""
+
+    def __init__(
+        __self__,
+        *,
+        db_id: int | None = None,
+        db_name: str | None = None,
+        dst_project_name: str | None = None,
+        dst_schema_name: str | None = None,
+        dst_table_name: str | None = None,
+        dst_value: str | None = None,
+        id: int | None = None,
+        last_ddl_time: str | None = None,
+        num_rows: int | None = None,
+        size: int | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        status: str | None = None,
+        table_id: int | None = None,
+        table_name: str | None = None,
+        updated: bool | None = None,
+        value: str | None = None,
+    ) -> None:
+        pulumi.set(__self__, "db_id", db_id)
+        pulumi.set(__self__, "db_name", db_name)
+        pulumi.set(__self__, "dst_project_name", dst_project_name)
+        pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+        pulumi.set(__self__, "dst_table_name", dst_table_name)
+        pulumi.set(__self__, "dst_value", dst_value)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "last_ddl_time", last_ddl_time)
+        pulumi.set(__self__, "num_rows", num_rows)
+        pulumi.set(__self__, "size", size)
+        pulumi.set(__self__, "source_id", source_id)
+        pulumi.set(__self__, "source_name", source_name)
+        pulumi.set(__self__, "status", status)
+        pulumi.set(__self__, "table_id", table_id)
+        pulumi.set(__self__, "table_name", table_name)
+        pulumi.set(__self__, "updated", updated)
+        pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """
+        The ID of the database that contains the partition. The name for this metadata layer depends on the
+        data source. For example, it is a Dataset in BigQuery, a Database in Hive, or a Schema in Databricks
+        and MaxCompute.
+        """
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbName")
+    def db_name(self) -> str | None:
+        """
+        The name of the database. The name for this metadata layer depends on the data source. For example, it
+        is a Dataset in BigQuery, a Database in Hive, or a Schema in Databricks and MaxCompute.
+        """
+        return pulumi.get(self, "db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstProjectName")
+    def dst_project_name(self) -> str | None:
+        """The name of the destination MaxCompute project."""
+        return pulumi.get(self, "dst_project_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstSchemaName")
+    def dst_schema_name(self) -> str | None:
+        """
+        The name of the destination MaxCompute schema. This parameter is null if the destination MaxCompute
+        project does not use a schema layer.
+        """
+        return pulumi.get(self, "dst_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstTableName")
+    def dst_table_name(self) -> str | None:
+        """The name of the destination MaxCompute table."""
+        return pulumi.get(self, "dst_table_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstValue")
+    def dst_value(self) -> str | None:
+        """
+        The value of the destination MaxCompute partition. By default, this value is the same as the source
+        partition value.
+        """
+        return pulumi.get(self, "dst_value")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The partition ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="lastDdlTime")
+    def last_ddl_time(self) -> str | None:
+        """The time of the last DDL operation."""
+        return pulumi.get(self, "last_ddl_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="numRows")
+    def num_rows(self) -> int | None:
+        """The number of rows."""
+        return pulumi.get(self, "num_rows")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> int | None:
+        """The data size in bytes."""
+        return pulumi.get(self, "size")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The data source name."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The migration status: INIT, DOING, DONE, PART_DONE or FAILED."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableId")
+    def table_id(self) -> int | None:
+        """The table ID."""
+        return pulumi.get(self, "table_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableName")
+    def table_name(self) -> str | None:
+        """The table name."""
+        return pulumi.get(self, "table_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def updated(self) -> bool | None:
+        """Indicates whether the metadata is updated."""
+        return pulumi.get(self, "updated")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> str | None:
+        """The partition value."""
+        return pulumi.get(self, "value")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsPartitionResult(GetMmsPartitionResult):
+    """`GetMmsPartitionResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsPartitionResult]:
+        if False:
+            yield self
+        return GetMmsPartitionResult(
+            db_id=self.db_id,
+            db_name=self.db_name,
+            dst_project_name=self.dst_project_name,
+            dst_schema_name=self.dst_schema_name,
+            dst_table_name=self.dst_table_name,
+            dst_value=self.dst_value,
+            id=self.id,
+            last_ddl_time=self.last_ddl_time,
+            num_rows=self.num_rows,
+            size=self.size,
+            source_id=self.source_id,
+            source_name=self.source_name,
+            status=self.status,
+            table_id=self.table_id,
+            table_name=self.table_name,
+            updated=self.updated,
+            value=self.value,
+        )
+
+
+@pulumi.output_type
+class GetMmsPartitionsItemResult(dict[str, Any]):
+    """One item of get_mms_partitions's result. Keys are the Pulumi names (camelCase)."""
+
+    def __init__(
+        __self__,
+        *,
+        db_id: int | None = None,
+        db_name: str | None = None,
+        dst_project_name: str | None = None,
+        dst_schema_name: str | None = None,
+        dst_table_name: str | None = None,
+        dst_value: str | None = None,
+        id: int | None = None,
+        last_ddl_time: str | None = None,
+        num_rows: int | None = None,
+        size: int | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        status: str | None = None,
+        table_id: int | None = None,
+        table_name: str | None = None,
+        updated: bool | None = None,
+        value: str | None = None,
+    ) -> None:
+        if db_id is not None:
+            pulumi.set(__self__, "db_id", db_id)
+        if db_name is not None:
+            pulumi.set(__self__, "db_name", db_name)
+        if dst_project_name is not None:
+            pulumi.set(__self__, "dst_project_name", dst_project_name)
+        if dst_schema_name is not None:
+            pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+        if dst_table_name is not None:
+            pulumi.set(__self__, "dst_table_name", dst_table_name)
+        if dst_value is not None:
+            pulumi.set(__self__, "dst_value", dst_value)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if last_ddl_time is not None:
+            pulumi.set(__self__, "last_ddl_time", last_ddl_time)
+        if num_rows is not None:
+            pulumi.set(__self__, "num_rows", num_rows)
+        if size is not None:
+            pulumi.set(__self__, "size", size)
+        if source_id is not None:
+            pulumi.set(__self__, "source_id", source_id)
+        if source_name is not None:
+            pulumi.set(__self__, "source_name", source_name)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if table_id is not None:
+            pulumi.set(__self__, "table_id", table_id)
+        if table_name is not None:
+            pulumi.set(__self__, "table_name", table_name)
+        if updated is not None:
+            pulumi.set(__self__, "updated", updated)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """
+        The ID of the database that contains the partition. The name for this metadata layer depends on the
+        data source. For example, it is a Dataset in BigQuery, a Database in Hive, or a Schema in Databricks
+        and MaxCompute.
+        """
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbName")
+    def db_name(self) -> str | None:
+        """
+        The name of the database. The name for this metadata layer depends on the data source. For example, it
+        is a Dataset in BigQuery, a Database in Hive, or a Schema in Databricks and MaxCompute.
+        """
+        return pulumi.get(self, "db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstProjectName")
+    def dst_project_name(self) -> str | None:
+        """The name of the destination MaxCompute project."""
+        return pulumi.get(self, "dst_project_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstSchemaName")
+    def dst_schema_name(self) -> str | None:
+        """
+        The name of the destination MaxCompute schema. This parameter is null if the destination MaxCompute
+        project does not use a schema layer.
+        """
+        return pulumi.get(self, "dst_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstTableName")
+    def dst_table_name(self) -> str | None:
+        """The name of the destination MaxCompute table."""
+        return pulumi.get(self, "dst_table_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstValue")
+    def dst_value(self) -> str | None:
+        """
+        The value of the destination MaxCompute partition. By default, this value is the same as the source
+        partition value.
+        """
+        return pulumi.get(self, "dst_value")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The partition ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="lastDdlTime")
+    def last_ddl_time(self) -> str | None:
+        """The time of the last DDL operation."""
+        return pulumi.get(self, "last_ddl_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="numRows")
+    def num_rows(self) -> int | None:
+        """The number of rows."""
+        return pulumi.get(self, "num_rows")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> int | None:
+        """The data size in bytes."""
+        return pulumi.get(self, "size")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The data source name."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The migration status: INIT, DOING, DONE, PART_DONE or FAILED."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableId")
+    def table_id(self) -> int | None:
+        """The table ID."""
+        return pulumi.get(self, "table_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableName")
+    def table_name(self) -> str | None:
+        """The table name."""
+        return pulumi.get(self, "table_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def updated(self) -> bool | None:
+        """Indicates whether the metadata is updated."""
+        return pulumi.get(self, "updated")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> str | None:
+        """The partition value."""
+        return pulumi.get(self, "value")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsPartitionsResult:
+    """The result of get_mms_partitions: The partitions of the source tables of a data source."""
+
+    def __init__(
+        __self__,
+        *,
+        ids: list[int] | None = None,
+        names: list[str] | None = None,
+        partitions: list[GetMmsPartitionsItemResult] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "ids", ids)
+        pulumi.set(__self__, "names", names)
+        pulumi.set(__self__, "partitions", partitions)
+
+    @_builtins.property
+    @pulumi.getter
+    def ids(self) -> list[int]:
+        """The IDs of the matching items."""
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def names(self) -> list[str]:
+        """The names of the matching items."""
+        return pulumi.get(self, "names")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def partitions(self) -> list[GetMmsPartitionsItemResult]:
+        """The matching items."""
+        return pulumi.get(self, "partitions")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsPartitionsResult(GetMmsPartitionsResult):
+    """`GetMmsPartitionsResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsPartitionsResult]:
+        if False:
+            yield self
+        return GetMmsPartitionsResult(
+            ids=self.ids,
+            names=self.names,
+            partitions=self.partitions,
+        )
+
+
+@pulumi.output_type
+class GetMmsTaskResult:
+    """The result of get_mms_task: A migration task."""
+
+    def __init__(
+        __self__,
+        *,
+        create_time: str | None = None,
+        db_id: int | None = None,
+        dst_db_name: str | None = None,
+        dst_schema_name: str | None = None,
+        dst_table_name: str | None = None,
+        end_time: str | None = None,
+        id: int | None = None,
+        job_id: int | None = None,
+        job_name: str | None = None,
+        retried_times: int | None = None,
+        running: bool | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        src_db_name: str | None = None,
+        src_schema_name: str | None = None,
+        src_table_name: str | None = None,
+        start_time: str | None = None,
+        status: str | None = None,
+        stopped: bool | None = None,
+        table_id: int | None = None,
+        type: str | None = None,
+    ) -> None:
+        pulumi.set(__self__, "create_time", create_time)
+        pulumi.set(__self__, "db_id", db_id)
+        pulumi.set(__self__, "dst_db_name", dst_db_name)
+        pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+        pulumi.set(__self__, "dst_table_name", dst_table_name)
+        pulumi.set(__self__, "end_time", end_time)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "job_id", job_id)
+        pulumi.set(__self__, "job_name", job_name)
+        pulumi.set(__self__, "retried_times", retried_times)
+        pulumi.set(__self__, "running", running)
+        pulumi.set(__self__, "source_id", source_id)
+        pulumi.set(__self__, "source_name", source_name)
+        pulumi.set(__self__, "src_db_name", src_db_name)
+        pulumi.set(__self__, "src_schema_name", src_schema_name)
+        pulumi.set(__self__, "src_table_name", src_table_name)
+        pulumi.set(__self__, "start_time", start_time)
+        pulumi.set(__self__, "status", status)
+        pulumi.set(__self__, "stopped", stopped)
+        pulumi.set(__self__, "table_id", table_id)
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The creation time of the task."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """The source database ID."""
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstDbName")
+    def dst_db_name(self) -> str | None:
+        """The destination MaxCompute project."""
+        return pulumi.get(self, "dst_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstSchemaName")
+    def dst_schema_name(self) -> str | None:
+        """The destination MaxCompute schema."""
+        return pulumi.get(self, "dst_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstTableName")
+    def dst_table_name(self) -> str | None:
+        """The destination MaxCompute table."""
+        return pulumi.get(self, "dst_table_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="endTime")
+    def end_time(self) -> str | None:
+        """The end time of the task."""
+        return pulumi.get(self, "end_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The migration task ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="jobId")
+    def job_id(self) -> int | None:
+        """The migration job ID."""
+        return pulumi.get(self, "job_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="jobName")
+    def job_name(self) -> str | None:
+        """The migration job name."""
+        return pulumi.get(self, "job_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="retriedTimes")
+    def retried_times(self) -> int | None:
+        """The number of times the task has been retried."""
+        return pulumi.get(self, "retried_times")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def running(self) -> bool | None:
+        """Indicates if the task is running."""
+        return pulumi.get(self, "running")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The data source name."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcDbName")
+    def src_db_name(self) -> str | None:
+        """The source database name."""
+        return pulumi.get(self, "src_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcSchemaName")
+    def src_schema_name(self) -> str | None:
+        """The name of the source schema. This refers to the schema in a Layer 3 namespace."""
+        return pulumi.get(self, "src_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcTableName")
+    def src_table_name(self) -> str | None:
+        """The source table name."""
+        return pulumi.get(self, "src_table_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="startTime")
+    def start_time(self) -> str | None:
+        """The start time of the task."""
+        return pulumi.get(self, "start_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The status of the migration task: INIT, DOING, DONE or FAILED."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def stopped(self) -> bool | None:
+        """Indicates if the task is stopped."""
+        return pulumi.get(self, "stopped")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableId")
+    def table_id(self) -> int | None:
+        """The source table ID."""
+        return pulumi.get(self, "table_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> str | None:
+        """The task type."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsTaskResult(GetMmsTaskResult):
+    """`GetMmsTaskResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsTaskResult]:
+        if False:
+            yield self
+        return GetMmsTaskResult(
+            create_time=self.create_time,
+            db_id=self.db_id,
+            dst_db_name=self.dst_db_name,
+            dst_schema_name=self.dst_schema_name,
+            dst_table_name=self.dst_table_name,
+            end_time=self.end_time,
+            id=self.id,
+            job_id=self.job_id,
+            job_name=self.job_name,
+            retried_times=self.retried_times,
+            running=self.running,
+            source_id=self.source_id,
+            source_name=self.source_name,
+            src_db_name=self.src_db_name,
+            src_schema_name=self.src_schema_name,
+            src_table_name=self.src_table_name,
+            start_time=self.start_time,
+            status=self.status,
+            stopped=self.stopped,
+            table_id=self.table_id,
+            type=self.type,
+        )
+
+
+@pulumi.output_type
+class GetMmsTasksItemResult(dict[str, Any]):
+    """One item of get_mms_tasks's result. Keys are the Pulumi names (camelCase)."""
+
+    def __init__(
+        __self__,
+        *,
+        create_time: str | None = None,
+        db_id: int | None = None,
+        dst_db_name: str | None = None,
+        dst_schema_name: str | None = None,
+        dst_table_name: str | None = None,
+        end_time: str | None = None,
+        id: int | None = None,
+        job_id: int | None = None,
+        job_name: str | None = None,
+        retried_times: int | None = None,
+        running: bool | None = None,
+        source_id: int | None = None,
+        source_name: str | None = None,
+        src_db_name: str | None = None,
+        src_schema_name: str | None = None,
+        src_table_name: str | None = None,
+        start_time: str | None = None,
+        status: str | None = None,
+        stopped: bool | None = None,
+        table_id: int | None = None,
+        type: str | None = None,
+    ) -> None:
+        if create_time is not None:
+            pulumi.set(__self__, "create_time", create_time)
+        if db_id is not None:
+            pulumi.set(__self__, "db_id", db_id)
+        if dst_db_name is not None:
+            pulumi.set(__self__, "dst_db_name", dst_db_name)
+        if dst_schema_name is not None:
+            pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+        if dst_table_name is not None:
+            pulumi.set(__self__, "dst_table_name", dst_table_name)
+        if end_time is not None:
+            pulumi.set(__self__, "end_time", end_time)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if job_id is not None:
+            pulumi.set(__self__, "job_id", job_id)
+        if job_name is not None:
+            pulumi.set(__self__, "job_name", job_name)
+        if retried_times is not None:
+            pulumi.set(__self__, "retried_times", retried_times)
+        if running is not None:
+            pulumi.set(__self__, "running", running)
+        if source_id is not None:
+            pulumi.set(__self__, "source_id", source_id)
+        if source_name is not None:
+            pulumi.set(__self__, "source_name", source_name)
+        if src_db_name is not None:
+            pulumi.set(__self__, "src_db_name", src_db_name)
+        if src_schema_name is not None:
+            pulumi.set(__self__, "src_schema_name", src_schema_name)
+        if src_table_name is not None:
+            pulumi.set(__self__, "src_table_name", src_table_name)
+        if start_time is not None:
+            pulumi.set(__self__, "start_time", start_time)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if stopped is not None:
+            pulumi.set(__self__, "stopped", stopped)
+        if table_id is not None:
+            pulumi.set(__self__, "table_id", table_id)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The creation time of the task."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """The source database ID."""
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstDbName")
+    def dst_db_name(self) -> str | None:
+        """The destination MaxCompute project."""
+        return pulumi.get(self, "dst_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstSchemaName")
+    def dst_schema_name(self) -> str | None:
+        """The destination MaxCompute schema."""
+        return pulumi.get(self, "dst_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstTableName")
+    def dst_table_name(self) -> str | None:
+        """The destination MaxCompute table."""
+        return pulumi.get(self, "dst_table_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="endTime")
+    def end_time(self) -> str | None:
+        """The end time of the task."""
+        return pulumi.get(self, "end_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The migration task ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="jobId")
+    def job_id(self) -> int | None:
+        """The migration job ID."""
+        return pulumi.get(self, "job_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="jobName")
+    def job_name(self) -> str | None:
+        """The migration job name."""
+        return pulumi.get(self, "job_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="retriedTimes")
+    def retried_times(self) -> int | None:
+        """The number of times the task has been retried."""
+        return pulumi.get(self, "retried_times")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def running(self) -> bool | None:
+        """Indicates if the task is running."""
+        return pulumi.get(self, "running")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceName")
+    def source_name(self) -> str | None:
+        """The data source name."""
+        return pulumi.get(self, "source_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcDbName")
+    def src_db_name(self) -> str | None:
+        """The source database name."""
+        return pulumi.get(self, "src_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcSchemaName")
+    def src_schema_name(self) -> str | None:
+        """The name of the source schema. This refers to the schema in a Layer 3 namespace."""
+        return pulumi.get(self, "src_schema_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcTableName")
+    def src_table_name(self) -> str | None:
+        """The source table name."""
+        return pulumi.get(self, "src_table_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="startTime")
+    def start_time(self) -> str | None:
+        """The start time of the task."""
+        return pulumi.get(self, "start_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The status of the migration task: INIT, DOING, DONE or FAILED."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def stopped(self) -> bool | None:
+        """Indicates if the task is stopped."""
+        return pulumi.get(self, "stopped")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tableId")
+    def table_id(self) -> int | None:
+        """The source table ID."""
+        return pulumi.get(self, "table_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> str | None:
+        """The task type."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsTasksResult:
+    """The result of get_mms_tasks: The migration tasks of a data source."""
+
+    def __init__(
+        __self__,
+        *,
+        ids: list[int] | None = None,
+        names: list[str] | None = None,
+        tasks: list[GetMmsTasksItemResult] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "ids", ids)
+        pulumi.set(__self__, "names", names)
+        pulumi.set(__self__, "tasks", tasks)
+
+    @_builtins.property
+    @pulumi.getter
+    def ids(self) -> list[int]:
+        """The IDs of the matching items."""
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def names(self) -> list[str]:
+        """The names of the matching items."""
+        return pulumi.get(self, "names")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def tasks(self) -> list[GetMmsTasksItemResult]:
+        """The matching items."""
+        return pulumi.get(self, "tasks")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsTasksResult(GetMmsTasksResult):
+    """`GetMmsTasksResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsTasksResult]:
+        if False:
+            yield self
+        return GetMmsTasksResult(
+            ids=self.ids,
+            names=self.names,
+            tasks=self.tasks,
+        )
+
+
+@pulumi.output_type
+class GetMmsTaskLogsItemResult(dict[str, Any]):
+    """One item of get_mms_task_logs's result. Keys are the Pulumi names (camelCase)."""
+
+    def __init__(
+        __self__,
+        *,
+        action: str | None = None,
+        create_time: str | None = None,
+        id: int | None = None,
+        msg: str | None = None,
+        source_id: int | None = None,
+        status: str | None = None,
+        task_id: int | None = None,
+    ) -> None:
+        if action is not None:
+            pulumi.set(__self__, "action", action)
+        if create_time is not None:
+            pulumi.set(__self__, "create_time", create_time)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if msg is not None:
+            pulumi.set(__self__, "msg", msg)
+        if source_id is not None:
+            pulumi.set(__self__, "source_id", source_id)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if task_id is not None:
+            pulumi.set(__self__, "task_id", task_id)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter
+    def action(self) -> str | None:
+        """The operation performed by the migration task."""
+        return pulumi.get(self, "action")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The creation time. Format: YYYY-MM-DD HH:mm:ss."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The log ID."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def msg(self) -> str | None:
+        """The result of the migration task operation."""
+        return pulumi.get(self, "msg")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The ID of the data source."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The status of the migration task."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="taskId")
+    def task_id(self) -> int | None:
+        """The ID of the migration task."""
+        return pulumi.get(self, "task_id")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsTaskLogsResult:
+    """The result of get_mms_task_logs: The log of a migration task."""
+
+    def __init__(
+        __self__,
+        *,
+        ids: list[int] | None = None,
+        names: list[str] | None = None,
+        logs: list[GetMmsTaskLogsItemResult] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "ids", ids)
+        pulumi.set(__self__, "names", names)
+        pulumi.set(__self__, "logs", logs)
+
+    @_builtins.property
+    @pulumi.getter
+    def ids(self) -> list[int]:
+        """The IDs of the matching items."""
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def names(self) -> list[str]:
+        """The names of the matching items."""
+        return pulumi.get(self, "names")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def logs(self) -> list[GetMmsTaskLogsItemResult]:
+        """The matching items."""
+        return pulumi.get(self, "logs")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsTaskLogsResult(GetMmsTaskLogsResult):
+    """`GetMmsTaskLogsResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsTaskLogsResult]:
+        if False:
+            yield self
+        return GetMmsTaskLogsResult(
+            ids=self.ids,
+            names=self.names,
+            logs=self.logs,
+        )
+
+
+@pulumi.output_type
+class GetMmsTimerResult:
+    """The result of get_mms_timer: A scheduled migration."""
+
+    def __init__(
+        __self__,
+        *,
+        config: GetMmsTimerConfigResult | None = None,
+        create_time: str | None = None,
+        db_id: int | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        schedule_type: str | None = None,
+        source_id: int | None = None,
+        src_db_name: str | None = None,
+        stopped: bool | None = None,
+        type: str | None = None,
+        update_time: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        pulumi.set(__self__, "config", config)
+        pulumi.set(__self__, "create_time", create_time)
+        pulumi.set(__self__, "db_id", db_id)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "schedule_type", schedule_type)
+        pulumi.set(__self__, "source_id", source_id)
+        pulumi.set(__self__, "src_db_name", src_db_name)
+        pulumi.set(__self__, "stopped", stopped)
+        pulumi.set(__self__, "type", type)
+        pulumi.set(__self__, "update_time", update_time)
+        pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def config(self) -> GetMmsTimerConfigResult | None:
+        """The configuration of the migration job."""
+        return pulumi.get(self, "config")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The creation time of the scheduled task. This is a Unix timestamp in milliseconds."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """The ID of the source database."""
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The ID of the scheduled task."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The name of the scheduled task."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="scheduleType")
+    def schedule_type(self) -> str | None:
+        """The scheduling type of the scheduled task. Valid values: `Daily` and `Hourly`."""
+        return pulumi.get(self, "schedule_type")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The ID of the data source."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcDbName")
+    def src_db_name(self) -> str | None:
+        """The name of the source database."""
+        return pulumi.get(self, "src_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def stopped(self) -> bool | None:
+        """Indicates whether the scheduled task is stopped."""
+        return pulumi.get(self, "stopped")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> str | None:
+        """The type of the scheduled task."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="updateTime")
+    def update_time(self) -> str | None:
+        """The last update time of the scheduled task, in ISO 8601 format."""
+        return pulumi.get(self, "update_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> str | None:
+        """
+        The scheduling time. If `scheduleType` is `Daily`, the value is in the `HH:MM` format. If
+        `scheduleType` is `Hourly`, the value is in the `MM` format.
+        """
+        return pulumi.get(self, "value")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsTimerResult(GetMmsTimerResult):
+    """`GetMmsTimerResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsTimerResult]:
+        if False:
+            yield self
+        return GetMmsTimerResult(
+            config=self.config,
+            create_time=self.create_time,
+            db_id=self.db_id,
+            id=self.id,
+            name=self.name,
+            schedule_type=self.schedule_type,
+            source_id=self.source_id,
+            src_db_name=self.src_db_name,
+            stopped=self.stopped,
+            type=self.type,
+            update_time=self.update_time,
+            value=self.value,
+        )
+
+
+@pulumi.output_type
+class GetMmsTimersItemResult(dict[str, Any]):
+    """One item of get_mms_timers's result. Keys are the Pulumi names (camelCase)."""
+
+    def __init__(
+        __self__,
+        *,
+        config: GetMmsTimerConfigResult | None = None,
+        create_time: str | None = None,
+        db_id: int | None = None,
+        id: int | None = None,
+        name: str | None = None,
+        schedule_type: str | None = None,
+        source_id: int | None = None,
+        src_db_name: str | None = None,
+        stopped: bool | None = None,
+        type: str | None = None,
+        update_time: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        if config is not None:
+            pulumi.set(__self__, "config", config)
+        if create_time is not None:
+            pulumi.set(__self__, "create_time", create_time)
+        if db_id is not None:
+            pulumi.set(__self__, "db_id", db_id)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if schedule_type is not None:
+            pulumi.set(__self__, "schedule_type", schedule_type)
+        if source_id is not None:
+            pulumi.set(__self__, "source_id", source_id)
+        if src_db_name is not None:
+            pulumi.set(__self__, "src_db_name", src_db_name)
+        if stopped is not None:
+            pulumi.set(__self__, "stopped", stopped)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+        if update_time is not None:
+            pulumi.set(__self__, "update_time", update_time)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter
+    def config(self) -> GetMmsTimerConfigResult | None:
+        """The configuration of the migration job."""
+        return pulumi.get(self, "config")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The creation time of the scheduled task. This is a Unix timestamp in milliseconds."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """The ID of the source database."""
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The ID of the scheduled task."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> str | None:
+        """The name of the scheduled task."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="scheduleType")
+    def schedule_type(self) -> str | None:
+        """The scheduling type of the scheduled task. Valid values: `Daily` and `Hourly`."""
+        return pulumi.get(self, "schedule_type")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The ID of the data source."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="srcDbName")
+    def src_db_name(self) -> str | None:
+        """The name of the source database."""
+        return pulumi.get(self, "src_db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def stopped(self) -> bool | None:
+        """Indicates whether the scheduled task is stopped."""
+        return pulumi.get(self, "stopped")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> str | None:
+        """The type of the scheduled task."""
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="updateTime")
+    def update_time(self) -> str | None:
+        """The last update time of the scheduled task, in ISO 8601 format."""
+        return pulumi.get(self, "update_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> str | None:
+        """
+        The scheduling time. If `scheduleType` is `Daily`, the value is in the `HH:MM` format. If
+        `scheduleType` is `Hourly`, the value is in the `MM` format.
+        """
+        return pulumi.get(self, "value")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsTimersResult:
+    """The result of get_mms_timers: The scheduled migrations of a data source."""
+
+    def __init__(
+        __self__,
+        *,
+        ids: list[int] | None = None,
+        names: list[str] | None = None,
+        timers: list[GetMmsTimersItemResult] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "ids", ids)
+        pulumi.set(__self__, "names", names)
+        pulumi.set(__self__, "timers", timers)
+
+    @_builtins.property
+    @pulumi.getter
+    def ids(self) -> list[int]:
+        """The IDs of the matching items."""
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def names(self) -> list[str]:
+        """The names of the matching items."""
+        return pulumi.get(self, "names")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def timers(self) -> list[GetMmsTimersItemResult]:
+        """The matching items."""
+        return pulumi.get(self, "timers")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsTimersResult(GetMmsTimersResult):
+    """`GetMmsTimersResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsTimersResult]:
+        if False:
+            yield self
+        return GetMmsTimersResult(
+            ids=self.ids,
+            names=self.names,
+            timers=self.timers,
+        )
+
+
+@pulumi.output_type
+class GetMmsTimerLogsItemResult(dict[str, Any]):
+    """One item of get_mms_timer_logs's result. Keys are the Pulumi names (camelCase)."""
+
+    def __init__(
+        __self__,
+        *,
+        action: str | None = None,
+        create_time: str | None = None,
+        id: int | None = None,
+        msg: str | None = None,
+        source_id: int | None = None,
+        status: str | None = None,
+    ) -> None:
+        if action is not None:
+            pulumi.set(__self__, "action", action)
+        if create_time is not None:
+            pulumi.set(__self__, "create_time", create_time)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if msg is not None:
+            pulumi.set(__self__, "msg", msg)
+        if source_id is not None:
+            pulumi.set(__self__, "source_id", source_id)
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter
+    def action(self) -> str | None:
+        """The action log of the migration job created by the scheduled task."""
+        return pulumi.get(self, "action")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="createTime")
+    def create_time(self) -> str | None:
+        """The time when the log was created. The format is YYYY-MM-DD HH:mm:ss."""
+        return pulumi.get(self, "create_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The ID of the asynchronous task created by the scheduled task to create a migration job."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def msg(self) -> str | None:
+        """The log information of the migration job created by the scheduled task."""
+        return pulumi.get(self, "msg")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The status of the migration job created by the scheduled task."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsTimerLogsResult:
+    """The result of get_mms_timer_logs: The log of a scheduled migration."""
+
+    def __init__(
+        __self__,
+        *,
+        ids: list[int] | None = None,
+        names: list[str] | None = None,
+        logs: list[GetMmsTimerLogsItemResult] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "ids", ids)
+        pulumi.set(__self__, "names", names)
+        pulumi.set(__self__, "logs", logs)
+
+    @_builtins.property
+    @pulumi.getter
+    def ids(self) -> list[int]:
+        """The IDs of the matching items."""
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def names(self) -> list[str]:
+        """The names of the matching items."""
+        return pulumi.get(self, "names")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def logs(self) -> list[GetMmsTimerLogsItemResult]:
+        """The matching items."""
+        return pulumi.get(self, "logs")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsTimerLogsResult(GetMmsTimerLogsResult):
+    """`GetMmsTimerLogsResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsTimerLogsResult]:
+        if False:
+            yield self
+        return GetMmsTimerLogsResult(
+            ids=self.ids,
+            names=self.names,
+            logs=self.logs,
+        )
+
+
+@pulumi.output_type
+class GetMmsFetchMetadataJobResult:
+    """The result of get_mms_fetch_metadata_job: A metadata synchronization job of a data source."""
+
+    def __init__(
+        __self__,
+        *,
+        end_time: str | None = None,
+        error_msg: str | None = None,
+        id: int | None = None,
+        progress: float | None = None,
+        result: str | None = None,
+        source_id: int | None = None,
+        start_time: str | None = None,
+        status: str | None = None,
+    ) -> None:
+        pulumi.set(__self__, "end_time", end_time)
+        pulumi.set(__self__, "error_msg", error_msg)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "progress", progress)
+        pulumi.set(__self__, "result", result)
+        pulumi.set(__self__, "source_id", source_id)
+        pulumi.set(__self__, "start_time", start_time)
+        pulumi.set(__self__, "status", status)
+
+    @_builtins.property
+    @pulumi.getter(name="endTime")
+    def end_time(self) -> str | None:
+        """The time when metadata synchronization ended."""
+        return pulumi.get(self, "end_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="errorMsg")
+    def error_msg(self) -> str | None:
+        """The error message."""
+        return pulumi.get(self, "error_msg")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> int | None:
+        """The ID of the asynchronous task."""
+        return pulumi.get(self, "id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def progress(self) -> float | None:
+        """The progress of metadata synchronization. Valid values: 1 to 10000."""
+        return pulumi.get(self, "progress")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def result(self) -> str | None:
+        """The result of metadata synchronization."""
+        return pulumi.get(self, "result")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="startTime")
+    def start_time(self) -> str | None:
+        """The time when metadata synchronization started."""
+        return pulumi.get(self, "start_time")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> str | None:
+        """The status of the asynchronous task for metadata synchronization."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsFetchMetadataJobResult(GetMmsFetchMetadataJobResult):
+    """`GetMmsFetchMetadataJobResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsFetchMetadataJobResult]:
+        if False:
+            yield self
+        return GetMmsFetchMetadataJobResult(
+            end_time=self.end_time,
+            error_msg=self.error_msg,
+            id=self.id,
+            progress=self.progress,
+            result=self.result,
+            source_id=self.source_id,
+            start_time=self.start_time,
+            status=self.status,
+        )
+
+
+@pulumi.output_type
+class GetMmsDataSourceConfigItemsResult:
+    """
+    The result of get_mms_data_source_config_items: The configuration items a data source of a type takes.
+    """
+
+    def __init__(
+        __self__,
+        *,
+        ids: list[int] | None = None,
+        names: list[str] | None = None,
+        config_items: list[GetMmsDataSourceConfigResult] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "ids", ids)
+        pulumi.set(__self__, "names", names)
+        pulumi.set(__self__, "config_items", config_items)
+
+    @_builtins.property
+    @pulumi.getter
+    def ids(self) -> list[int]:
+        """The IDs of the matching items."""
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def names(self) -> list[str]:
+        """The names of the matching items."""
+        return pulumi.get(self, "names")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="configItems")
+    def config_items(self) -> list[GetMmsDataSourceConfigResult]:
+        """The matching items."""
+        return pulumi.get(self, "config_items")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsDataSourceConfigItemsResult(GetMmsDataSourceConfigItemsResult):
+    """`GetMmsDataSourceConfigItemsResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsDataSourceConfigItemsResult]:
+        if False:
+            yield self
+        return GetMmsDataSourceConfigItemsResult(
+            ids=self.ids,
+            names=self.names,
+            config_items=self.config_items,
+        )
 
 
 @pulumi.input_type

@@ -8,10 +8,43 @@ Each runs through `migration_lookups`: checked arguments, the lookup pool, typed
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import pulumi
 
+from .generated_types import (
+    AwaitableGetMmsDataSourceConfigItemsResult,
+    AwaitableGetMmsDbResult,
+    AwaitableGetMmsDbsResult,
+    AwaitableGetMmsFetchMetadataJobResult,
+    AwaitableGetMmsJobResult,
+    AwaitableGetMmsJobsResult,
+    AwaitableGetMmsPartitionResult,
+    AwaitableGetMmsPartitionsResult,
+    AwaitableGetMmsTableResult,
+    AwaitableGetMmsTablesResult,
+    AwaitableGetMmsTaskLogsResult,
+    AwaitableGetMmsTaskResult,
+    AwaitableGetMmsTasksResult,
+    AwaitableGetMmsTimerLogsResult,
+    AwaitableGetMmsTimerResult,
+    AwaitableGetMmsTimersResult,
+    GetMmsDataSourceConfigItemsResult,
+    GetMmsDbResult,
+    GetMmsDbsResult,
+    GetMmsFetchMetadataJobResult,
+    GetMmsJobResult,
+    GetMmsJobsResult,
+    GetMmsPartitionResult,
+    GetMmsPartitionsResult,
+    GetMmsTableResult,
+    GetMmsTablesResult,
+    GetMmsTaskLogsResult,
+    GetMmsTaskResult,
+    GetMmsTasksResult,
+    GetMmsTimerLogsResult,
+    GetMmsTimerResult,
+    GetMmsTimersResult,
+)
 from .migration_lookups import BY_NAME, invoke, invoke_output
 
 __all__ = [
@@ -55,16 +88,17 @@ def get_mms_job(
     source_name: str | None = None,
     job_id: int | str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsJobResult:
     """A migration job of a data source (MaxCompute API GetMmsJob).
 
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param job_id: The job ID.
     """
-    return invoke(
+    result: AwaitableGetMmsJobResult = invoke(
         BY_NAME["get_mms_job"], {"source_id": source_id, "source_name": source_name, "job_id": job_id}, opts
     )
+    return result
 
 
 def get_mms_job_output(
@@ -72,11 +106,12 @@ def get_mms_job_output(
     source_name: pulumi.Input[str] | None = None,
     job_id: pulumi.Input[int] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsJobResult]:
     """As `get_mms_job`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsJobResult] = invoke_output(
         BY_NAME["get_mms_job"], {"source_id": source_id, "source_name": source_name, "job_id": job_id}, opts
     )
+    return result
 
 
 def get_mms_jobs(
@@ -92,7 +127,7 @@ def get_mms_jobs(
     timer_id: int | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsJobsResult:
     """The migration jobs of a data source (MaxCompute API ListMmsJobs).
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
@@ -109,7 +144,7 @@ def get_mms_jobs(
     :param timer_id: Only jobs created by this timer.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
-    return invoke(
+    result: AwaitableGetMmsJobsResult = invoke(
         BY_NAME["get_mms_jobs"],
         {
             "source_id": source_id,
@@ -126,6 +161,7 @@ def get_mms_jobs(
         },
         opts,
     )
+    return result
 
 
 def get_mms_jobs_output(
@@ -141,9 +177,9 @@ def get_mms_jobs_output(
     timer_id: pulumi.Input[int] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsJobsResult]:
     """As `get_mms_jobs`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsJobsResult] = invoke_output(
         BY_NAME["get_mms_jobs"],
         {
             "source_id": source_id,
@@ -160,6 +196,7 @@ def get_mms_jobs_output(
         },
         opts,
     )
+    return result
 
 
 def get_mms_db(
@@ -167,16 +204,17 @@ def get_mms_db(
     source_name: str | None = None,
     db_id: int | str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsDbResult:
     """A source database of a data source (MaxCompute API GetMmsDb).
 
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param db_id: The db ID.
     """
-    return invoke(
+    result: AwaitableGetMmsDbResult = invoke(
         BY_NAME["get_mms_db"], {"source_id": source_id, "source_name": source_name, "db_id": db_id}, opts
     )
+    return result
 
 
 def get_mms_db_output(
@@ -184,11 +222,12 @@ def get_mms_db_output(
     source_name: pulumi.Input[str] | None = None,
     db_id: pulumi.Input[int] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsDbResult]:
     """As `get_mms_db`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsDbResult] = invoke_output(
         BY_NAME["get_mms_db"], {"source_id": source_id, "source_name": source_name, "db_id": db_id}, opts
     )
+    return result
 
 
 def get_mms_dbs(
@@ -198,7 +237,7 @@ def get_mms_dbs(
     status: str | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsDbsResult:
     """The source databases of a data source (MaxCompute API ListMmsDbs).
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
@@ -209,7 +248,7 @@ def get_mms_dbs(
     :param status: Only databases in this migration status.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
-    return invoke(
+    result: AwaitableGetMmsDbsResult = invoke(
         BY_NAME["get_mms_dbs"],
         {
             "source_id": source_id,
@@ -220,6 +259,7 @@ def get_mms_dbs(
         },
         opts,
     )
+    return result
 
 
 def get_mms_dbs_output(
@@ -229,9 +269,9 @@ def get_mms_dbs_output(
     status: pulumi.Input[str] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsDbsResult]:
     """As `get_mms_dbs`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsDbsResult] = invoke_output(
         BY_NAME["get_mms_dbs"],
         {
             "source_id": source_id,
@@ -242,6 +282,7 @@ def get_mms_dbs_output(
         },
         opts,
     )
+    return result
 
 
 def get_mms_table(
@@ -249,18 +290,19 @@ def get_mms_table(
     source_name: str | None = None,
     table_id: int | str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsTableResult:
     """A source table (MaxCompute API GetMmsTable).
 
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param table_id: The table ID.
     """
-    return invoke(
+    result: AwaitableGetMmsTableResult = invoke(
         BY_NAME["get_mms_table"],
         {"source_id": source_id, "source_name": source_name, "table_id": table_id},
         opts,
     )
+    return result
 
 
 def get_mms_table_output(
@@ -268,13 +310,14 @@ def get_mms_table_output(
     source_name: pulumi.Input[str] | None = None,
     table_id: pulumi.Input[int] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsTableResult]:
     """As `get_mms_table`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsTableResult] = invoke_output(
         BY_NAME["get_mms_table"],
         {"source_id": source_id, "source_name": source_name, "table_id": table_id},
         opts,
     )
+    return result
 
 
 def get_mms_tables(
@@ -294,7 +337,7 @@ def get_mms_tables(
     type: str | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsTablesResult:
     """The source tables of a data source (MaxCompute API ListMmsTables).
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
@@ -315,7 +358,7 @@ def get_mms_tables(
     :param type: The table type.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
-    return invoke(
+    result: AwaitableGetMmsTablesResult = invoke(
         BY_NAME["get_mms_tables"],
         {
             "source_id": source_id,
@@ -336,6 +379,7 @@ def get_mms_tables(
         },
         opts,
     )
+    return result
 
 
 def get_mms_tables_output(
@@ -355,9 +399,9 @@ def get_mms_tables_output(
     type: pulumi.Input[str] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsTablesResult]:
     """As `get_mms_tables`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsTablesResult] = invoke_output(
         BY_NAME["get_mms_tables"],
         {
             "source_id": source_id,
@@ -378,6 +422,7 @@ def get_mms_tables_output(
         },
         opts,
     )
+    return result
 
 
 def get_mms_partition(
@@ -385,18 +430,19 @@ def get_mms_partition(
     source_name: str | None = None,
     partition_id: int | str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsPartitionResult:
     """A partition of a source table (MaxCompute API GetMmsPartition).
 
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param partition_id: The partition ID.
     """
-    return invoke(
+    result: AwaitableGetMmsPartitionResult = invoke(
         BY_NAME["get_mms_partition"],
         {"source_id": source_id, "source_name": source_name, "partition_id": partition_id},
         opts,
     )
+    return result
 
 
 def get_mms_partition_output(
@@ -404,13 +450,14 @@ def get_mms_partition_output(
     source_name: pulumi.Input[str] | None = None,
     partition_id: pulumi.Input[int] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsPartitionResult]:
     """As `get_mms_partition`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsPartitionResult] = invoke_output(
         BY_NAME["get_mms_partition"],
         {"source_id": source_id, "source_name": source_name, "partition_id": partition_id},
         opts,
     )
+    return result
 
 
 def get_mms_partitions(
@@ -427,7 +474,7 @@ def get_mms_partitions(
     value: str | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsPartitionsResult:
     """The partitions of the source tables of a data source (MaxCompute API ListMmsPartitions).
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
@@ -445,7 +492,7 @@ def get_mms_partitions(
     :param value: The partition value.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
-    return invoke(
+    result: AwaitableGetMmsPartitionsResult = invoke(
         BY_NAME["get_mms_partitions"],
         {
             "source_id": source_id,
@@ -463,6 +510,7 @@ def get_mms_partitions(
         },
         opts,
     )
+    return result
 
 
 def get_mms_partitions_output(
@@ -479,9 +527,9 @@ def get_mms_partitions_output(
     value: pulumi.Input[str] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsPartitionsResult]:
     """As `get_mms_partitions`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsPartitionsResult] = invoke_output(
         BY_NAME["get_mms_partitions"],
         {
             "source_id": source_id,
@@ -499,6 +547,7 @@ def get_mms_partitions_output(
         },
         opts,
     )
+    return result
 
 
 def get_mms_task(
@@ -506,18 +555,19 @@ def get_mms_task(
     source_name: str | None = None,
     task_id: int | str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsTaskResult:
     """A migration task (MaxCompute API GetMmsTask).
 
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param task_id: The task ID.
     """
-    return invoke(
+    result: AwaitableGetMmsTaskResult = invoke(
         BY_NAME["get_mms_task"],
         {"source_id": source_id, "source_name": source_name, "task_id": task_id},
         opts,
     )
+    return result
 
 
 def get_mms_task_output(
@@ -525,13 +575,14 @@ def get_mms_task_output(
     source_name: pulumi.Input[str] | None = None,
     task_id: pulumi.Input[int] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsTaskResult]:
     """As `get_mms_task`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsTaskResult] = invoke_output(
         BY_NAME["get_mms_task"],
         {"source_id": source_id, "source_name": source_name, "task_id": task_id},
         opts,
     )
+    return result
 
 
 def get_mms_tasks(
@@ -547,7 +598,7 @@ def get_mms_tasks(
     status: str | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsTasksResult:
     """The migration tasks of a data source (MaxCompute API ListMmsTasks).
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
@@ -564,7 +615,7 @@ def get_mms_tasks(
     :param status: Only tasks in this status.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
-    return invoke(
+    result: AwaitableGetMmsTasksResult = invoke(
         BY_NAME["get_mms_tasks"],
         {
             "source_id": source_id,
@@ -581,6 +632,7 @@ def get_mms_tasks(
         },
         opts,
     )
+    return result
 
 
 def get_mms_tasks_output(
@@ -596,9 +648,9 @@ def get_mms_tasks_output(
     status: pulumi.Input[str] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsTasksResult]:
     """As `get_mms_tasks`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsTasksResult] = invoke_output(
         BY_NAME["get_mms_tasks"],
         {
             "source_id": source_id,
@@ -615,6 +667,7 @@ def get_mms_tasks_output(
         },
         opts,
     )
+    return result
 
 
 def get_mms_task_logs(
@@ -623,7 +676,7 @@ def get_mms_task_logs(
     task_id: int | str | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsTaskLogsResult:
     """The log of a migration task (MaxCompute API ListMmsTaskLogs).
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
@@ -633,11 +686,12 @@ def get_mms_task_logs(
     :param task_id: The task ID.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
-    return invoke(
+    result: AwaitableGetMmsTaskLogsResult = invoke(
         BY_NAME["get_mms_task_logs"],
         {"source_id": source_id, "source_name": source_name, "task_id": task_id, "name_regex": name_regex},
         opts,
     )
+    return result
 
 
 def get_mms_task_logs_output(
@@ -646,13 +700,14 @@ def get_mms_task_logs_output(
     task_id: pulumi.Input[int] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsTaskLogsResult]:
     """As `get_mms_task_logs`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsTaskLogsResult] = invoke_output(
         BY_NAME["get_mms_task_logs"],
         {"source_id": source_id, "source_name": source_name, "task_id": task_id, "name_regex": name_regex},
         opts,
     )
+    return result
 
 
 def get_mms_timer(
@@ -660,18 +715,19 @@ def get_mms_timer(
     source_name: str | None = None,
     timer_id: int | str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsTimerResult:
     """A scheduled migration (MaxCompute API GetMmsTimer).
 
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param timer_id: The timer ID.
     """
-    return invoke(
+    result: AwaitableGetMmsTimerResult = invoke(
         BY_NAME["get_mms_timer"],
         {"source_id": source_id, "source_name": source_name, "timer_id": timer_id},
         opts,
     )
+    return result
 
 
 def get_mms_timer_output(
@@ -679,13 +735,14 @@ def get_mms_timer_output(
     source_name: pulumi.Input[str] | None = None,
     timer_id: pulumi.Input[int] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsTimerResult]:
     """As `get_mms_timer`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsTimerResult] = invoke_output(
         BY_NAME["get_mms_timer"],
         {"source_id": source_id, "source_name": source_name, "timer_id": timer_id},
         opts,
     )
+    return result
 
 
 def get_mms_timers(
@@ -697,7 +754,7 @@ def get_mms_timers(
     stopped: bool | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsTimersResult:
     """The scheduled migrations of a data source (MaxCompute API ListMmsTimers).
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
@@ -710,7 +767,7 @@ def get_mms_timers(
     :param stopped: Only stopped (true) or running (false) timers.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
-    return invoke(
+    result: AwaitableGetMmsTimersResult = invoke(
         BY_NAME["get_mms_timers"],
         {
             "source_id": source_id,
@@ -723,6 +780,7 @@ def get_mms_timers(
         },
         opts,
     )
+    return result
 
 
 def get_mms_timers_output(
@@ -734,9 +792,9 @@ def get_mms_timers_output(
     stopped: pulumi.Input[bool] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsTimersResult]:
     """As `get_mms_timers`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsTimersResult] = invoke_output(
         BY_NAME["get_mms_timers"],
         {
             "source_id": source_id,
@@ -749,6 +807,7 @@ def get_mms_timers_output(
         },
         opts,
     )
+    return result
 
 
 def get_mms_timer_logs(
@@ -757,7 +816,7 @@ def get_mms_timer_logs(
     timer_id: int | str | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsTimerLogsResult:
     """The log of a scheduled migration (MaxCompute API ListMmsTimerLogs).
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
@@ -767,11 +826,12 @@ def get_mms_timer_logs(
     :param timer_id: The timer ID.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
-    return invoke(
+    result: AwaitableGetMmsTimerLogsResult = invoke(
         BY_NAME["get_mms_timer_logs"],
         {"source_id": source_id, "source_name": source_name, "timer_id": timer_id, "name_regex": name_regex},
         opts,
     )
+    return result
 
 
 def get_mms_timer_logs_output(
@@ -780,13 +840,14 @@ def get_mms_timer_logs_output(
     timer_id: pulumi.Input[int] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsTimerLogsResult]:
     """As `get_mms_timer_logs`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsTimerLogsResult] = invoke_output(
         BY_NAME["get_mms_timer_logs"],
         {"source_id": source_id, "source_name": source_name, "timer_id": timer_id, "name_regex": name_regex},
         opts,
     )
+    return result
 
 
 def get_mms_fetch_metadata_job(
@@ -794,18 +855,19 @@ def get_mms_fetch_metadata_job(
     source_name: str | None = None,
     scan_id: int | str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsFetchMetadataJobResult:
     """A metadata synchronization job of a data source (MaxCompute API GetMmsFetchMetadataJob).
 
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param scan_id: The scan ID.
     """
-    return invoke(
+    result: AwaitableGetMmsFetchMetadataJobResult = invoke(
         BY_NAME["get_mms_fetch_metadata_job"],
         {"source_id": source_id, "source_name": source_name, "scan_id": scan_id},
         opts,
     )
+    return result
 
 
 def get_mms_fetch_metadata_job_output(
@@ -813,13 +875,14 @@ def get_mms_fetch_metadata_job_output(
     source_name: pulumi.Input[str] | None = None,
     scan_id: pulumi.Input[int] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsFetchMetadataJobResult]:
     """As `get_mms_fetch_metadata_job`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsFetchMetadataJobResult] = invoke_output(
         BY_NAME["get_mms_fetch_metadata_job"],
         {"source_id": source_id, "source_name": source_name, "scan_id": scan_id},
         opts,
     )
+    return result
 
 
 def get_mms_data_source_config_items(
@@ -827,7 +890,7 @@ def get_mms_data_source_config_items(
     source_type: str | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
-) -> Any:
+) -> AwaitableGetMmsDataSourceConfigItemsResult:
     """The configuration items a data source of a type takes (MaxCompute API ListMmsDataSourceConfigItems).
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
@@ -836,11 +899,12 @@ def get_mms_data_source_config_items(
     :param source_type: The data source type: HIVE, BIGQUERY or MAXCOMPUTE.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
-    return invoke(
+    result: AwaitableGetMmsDataSourceConfigItemsResult = invoke(
         BY_NAME["get_mms_data_source_config_items"],
         {"lang": lang, "source_type": source_type, "name_regex": name_regex},
         opts,
     )
+    return result
 
 
 def get_mms_data_source_config_items_output(
@@ -848,10 +912,11 @@ def get_mms_data_source_config_items_output(
     source_type: pulumi.Input[str] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
-) -> pulumi.Output[Any]:
+) -> pulumi.Output[GetMmsDataSourceConfigItemsResult]:
     """As `get_mms_data_source_config_items`, but every argument may be an Output; the result is an Output."""
-    return invoke_output(
+    result: pulumi.Output[GetMmsDataSourceConfigItemsResult] = invoke_output(
         BY_NAME["get_mms_data_source_config_items"],
         {"lang": lang, "source_type": source_type, "name_regex": name_regex},
         opts,
     )
+    return result

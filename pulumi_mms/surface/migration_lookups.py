@@ -9,6 +9,8 @@ result, the `_output` form an Output that keeps the inputs' dependencies.
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from collections.abc import Hashable
 from enum import Enum
 from typing import Any
@@ -17,16 +19,18 @@ import attrs
 import pulumi
 import pydantic
 from pydantic import BaseModel
+from pydantic.dataclasses import is_pydantic_dataclass
 
 from ..core import discovery
 from ..core.apis import catalog, reader
 from ..core.apis.spec import ReadApi, Shape
 from ..core.client import MmsClient
 from ..core.errors import MmsError
-from ..core.model import ConfigItem
-from . import lookups
+from ..core.model import ConfigItem, fields_of
+from ..core.secrets import has_password_value
+from . import generated_types, lookups
 from .data_source_function import depends_on_urns, run_in_program
-from .outputs import _awaitable, _secret_password, derive_output_type
+from .outputs import config_result
 
 
 @attrs.frozen
@@ -114,44 +118,72 @@ def listing_model(fn: Function) -> type[BaseModel]:
     return model
 
 
-def _result_types(fn: Function) -> tuple[type, type]:
-    if fn.items is None:
-        plain = derive_output_type(fn.api.item, fn.result_name)
-    else:
-        item_type = derive_output_type(fn.api.item, fn.result_name.removesuffix("Result") + "ItemResult")
-        plain = derive_output_type(listing_model(fn), fn.result_name, nested={fn.items: item_type})
-    return plain, _awaitable(plain)
+def nested_type_names() -> dict[type, str]:
+    """The output type of each model nested in an item (`JobConfig` -> `GetMmsJobConfigResult`)."""
+    names: dict[type, str] = {ConfigItem: "GetMmsDataSourceConfigResult"}
+    pending = [fn.api.item for fn in FUNCTIONS]
+    while pending:
+        for info in fields_of(pending.pop()).values():
+            for inner in _models_in(info.annotation):
+                if inner not in names:
+                    names[inner] = f"GetMms{inner.__name__}Result"
+                    pending.append(inner)
+    return names
 
 
-RESULT_TYPES: dict[str, tuple[type, type]] = {fn.name: _result_types(fn) for fn in FUNCTIONS}
-"""Per function: its result type and the awaitable twin the plain form returns."""
+def _models_in(annotation: Any) -> list[type]:
+    is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    if is_model or is_pydantic_dataclass(annotation):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
-def _plain(value: Any) -> Any:
-    """Nested models as dicts keyed by their wire names (as schema.json), enums as their values."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(by_alias=True, exclude_none=True, mode="json")
+def item_type_name(fn: Function) -> str:
+    """The output type of one item of a plural function's result."""
+    known = nested_type_names().get(fn.api.item)
+    return known or fn.result_name.removesuffix("Result") + "ItemResult"
+
+
+_NESTED: dict[type, str] = {}
+
+
+def _generated(name: str) -> type:
+    found: type = getattr(generated_types, name)
+    return found
+
+
+def _build(output_type: type, item: Any, *, secret_values: bool) -> Any:
+    """An output type filled from a model instance; nested models become their (dict) output types."""
+    if isinstance(item, ConfigItem):
+        return config_result(item, secret_values=secret_values)
+    values = {name: _value(getattr(item, name), secret_values) for name in fields_of(type(item))}
+    return output_type(**values)
+
+
+def _value(value: Any, secret_values: bool) -> Any:
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [_value(inner, secret_values) for inner in value]
+    if isinstance(value, BaseModel | ConfigItem):
+        if not _NESTED:
+            _NESTED.update(nested_type_names())
+        return _build(_generated(_NESTED[type(value)]), value, secret_values=secret_values)
     return value.value if isinstance(value, Enum) else value
 
 
-def _build(output_type: type, item: Any) -> Any:
-    names: tuple[str, ...] = output_type._field_names  # type: ignore[attr-defined]
-    if isinstance(item, ConfigItem):
-        item = _secret_password(item)
-    return output_type(**{name: _plain(getattr(item, name, None)) for name in names})
-
-
 def result(fn: Function, found: Any, *, awaitable: bool) -> Any:
-    """The Pulumi result of `fn` for what the reader found."""
-    plain, twin = RESULT_TYPES[fn.name]
-    output_type = twin if awaitable else plain
+    """The Pulumi result of `fn` for what the reader found (the plain form's is awaitable)."""
+    name = ("Awaitable" if awaitable else "") + fn.result_name
     if fn.items is None:
-        return _build(output_type, found)
-    item_type = output_type._nested[fn.items]  # type: ignore[attr-defined]
-    return output_type(
-        ids=found.ids, names=found.names, **{fn.items: [_build(item_type, i) for i in found.items]}
+        return _build(_generated(name), found, secret_values=awaitable)
+    item_type = _generated(item_type_name(fn))
+    items = [_build(item_type, item, secret_values=awaitable) for item in found.items]
+    return _generated(name)(ids=found.ids, names=found.names, **{fn.items: items})
+
+
+def _holds_password(found: Any) -> bool:
+    items = found.items if isinstance(found, reader.Listing) else [found]
+    return any(
+        has_password_value(dataclasses.asdict(item)) for item in items if isinstance(item, ConfigItem)
     )
 
 
@@ -211,6 +243,8 @@ def invoke_output(
             found = await lookups.wait(lookups.submit(settings, _key(fn, given), _work(fn, given)))
         except MmsError as error:
             raise lookups.as_program_error(error) from None
-        return result(fn, found, awaitable=False)
+        return result(fn, found, awaitable=False), _holds_password(found)
 
-    return pulumi.Output.all(*values, *depends_on_urns(opts)).apply(lookup)
+    # As get_mms_data_source_output: a result holding a password value is secret as a whole.
+    looked_up = pulumi.Output.all(*values, *depends_on_urns(opts)).apply(lookup)
+    return looked_up.apply(lambda pair: pulumi.Output.secret(pair[0]) if pair[1] else pair[0])

@@ -10,6 +10,7 @@ import pytest
 
 from pulumi_mms import ValidationError
 from pulumi_mms.surface import migration_functions as fns
+from pulumi_mms.surface.generated_types import GetMmsJobResult
 from pulumi_mms.surface.migration_lookups import FUNCTIONS
 from pulumi_mms.testing import MmsEmulator
 from tests.clients import stack_config
@@ -113,3 +114,40 @@ def test_bad_arguments_fail_before_any_request(mms_emulator: MmsEmulator, call: 
         run(mms_emulator, call)
     assert caught.value.argument == argument
     assert mms_emulator.request_log == []
+
+
+def test_results_are_typed_and_nested_results_are_exportable_dicts(mms_emulator: MmsEmulator) -> None:
+    def program() -> Any:
+        job = fns.get_mms_job(source_id=SOURCE, job_id=1)
+        tables = fns.get_mms_tables(source_id=SOURCE, db_id=1)
+        assert isinstance(job, GetMmsJobResult)
+        assert isinstance(job.config, dict)
+        assert isinstance(tables.tables[0], dict)
+        sink = pulumi.CustomResource(
+            "test:index:Sink", "sink", {"config": job.config, "first": tables.tables[0]}
+        )
+        return sink
+
+    ran = run_program(program, preview=False, config=stack_config(mms_emulator))
+    inputs = ran.of_type("test:index:Sink")[0].inputs
+    assert inputs["config"]["tables"] == ["orders", "customers"]
+    assert inputs["config"]["enableVerification"] is True
+    assert inputs["first"]["dstProjectName"] == "mms_test1"
+    assert inputs["first"]["schema"]["columns"][0] == {"name": "id", "type": "BIGINT", "nullable": False}
+
+
+def test_the_output_form_is_secret_as_a_whole_when_it_holds_a_password(mms_emulator: MmsEmulator) -> None:
+    mms_emulator.migration.load(
+        {"configItems": {"HIVE": [{"key": "hive.password", "type": "PASSWORD", "value": "default-pw"}]}}
+    )
+
+    def program() -> Any:
+        hive = fns.get_mms_data_source_config_items_output(source_type="HIVE")
+        plain = fns.get_mms_data_source_config_items_output(source_type="BIGQUERY")
+        return pulumi.Output.all(
+            pulumi.Output.from_input(hive.is_secret()),
+            pulumi.Output.from_input(plain.is_secret()),
+            hive.config_items[0]["value"],
+        )
+
+    assert run(mms_emulator, program) == [True, False, "default-pw"]

@@ -6,19 +6,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
-from .. import discovery, errors, reading, validation
+from .. import discovery, paging, reading, validation
 from ..client import MmsClient
 from .spec import ReadApi, Shape
 
 T = TypeVar("T")
-
-MAX_PAGES = 10_000
-"""A hard bound on the pages of one listing (a million items at the largest page size)."""
 
 
 def get(client: MmsClient, api: ReadApi[T], **arguments: Any) -> T:
@@ -28,62 +24,35 @@ def get(client: MmsClient, api: ReadApi[T], **arguments: Any) -> T:
     return cast(T, body.data)  # type: ignore[attr-defined]
 
 
-def page(client: MmsClient, api: ReadApi[T], **arguments: Any) -> tuple[list[T], int | None]:
-    """One page of a paged List* API: its items and the total the service reports (None if absent)."""
+def page(client: MmsClient, api: ReadApi[T], **arguments: Any) -> paging.Page[T]:
+    """One page of a paged List* API: its items, and the total and page size the service reports."""
     _expect(api, Shape.PAGE)
     data = client._call(api.call(arguments), api.response).data  # type: ignore[attr-defined]
-    return list(data.object_list or []), data.total
+    return paging.Page(list(data.object_list or []), data.total, data.page_size)
 
 
 def list_all(
     client: MmsClient, api: ReadApi[T], *, page_size: int | None = None, **arguments: Any
 ) -> list[T]:
-    """Every item a List* API returns for `arguments` (all pages when it pages)."""
+    """Every item a List* API returns for `arguments`: for a paged one, all its pages (`paging.read_all`:
+    bounded, pages after the first fetched concurrently within maxConcurrency, de-duplicated by id)."""
     if api.shape is Shape.LIST:
         body = client._call(api.call(arguments), api.response)
         return list(body.data or [])  # type: ignore[attr-defined]
     _expect(api, Shape.PAGE)
-    size = page_size or api.max_page_size
+    call = api.call({**arguments, "page_size": page_size or api.max_page_size})  # checked before any request
 
-    def fetch(number: int) -> tuple[list[T], int | None]:
+    def fetch(number: int, size: int) -> paging.Page[T]:
         return page(client, api, page_num=number, page_size=size, **arguments)
 
-    return collect_pages(fetch, size, subject=api.call({**arguments, "page_size": size}).subject)
-
-
-def collect_pages(
-    fetch: Callable[[int], tuple[list[T], int | None]], page_size: int, *, subject: str
-) -> list[T]:
-    """All items of a paged listing, in order and without duplicates (by `id` where items have one).
-
-    Bounded whatever the server answers: it stops on a short or empty page, on a page that repeats the
-    previous one (a server that ignores pageNum), at `total / page_size + 1` pages, and fails clearly at
-    MAX_PAGES.
-    """
-    items: list[T] = []
-    seen: set[Any] = set()
-    previous: list[Any] | None = None
-    number = 1
-    while True:
-        found, total = fetch(number)
-        keys = [_key(item) for item in found]
-        if not found or keys == previous:
-            return items
-        for key, item in zip(keys, found, strict=True):
-            if key is None or key not in seen:
-                items.append(item)
-                if key is not None:
-                    seen.add(key)
-        previous = keys
-        last = -(-total // page_size) if total is not None else None
-        if len(found) < page_size or (last is not None and number >= last):
-            return items
-        if number >= MAX_PAGES:
-            raise errors.MalformedResponse(
-                f"{subject}: more than {MAX_PAGES} pages; the service does not stop paging",
-                hint="narrow the listing with filters",
-            )
-        number += 1
+    return paging.read_all(
+        fetch,
+        _key,
+        subject=call.subject,
+        page_size=page_size or api.max_page_size,
+        concurrency=client.settings.max_concurrency,
+        context={"source_id": call.source_id, "region": client.settings.region, "endpoint": client.endpoint},
+    )
 
 
 def _key(item: Any) -> Any:

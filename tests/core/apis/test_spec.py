@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_mms import MalformedResponse, ValidationError
-from pulumi_mms.core.apis import catalog, reader
+from pulumi_mms import ValidationError
+from pulumi_mms.core.apis import catalog
 from pulumi_mms.core.apis.spec import Shape
 
 
@@ -55,44 +55,3 @@ def test_every_declaration_is_consistent() -> None:
         assert len(set(wires)) == len(wires), api.action
         assert ("pageNum" in wires) == (api.shape is Shape.PAGE), api.action
         assert api.response.model_fields["data"]
-
-
-def pages_of(items: list[int], size: int, *, total: int | None, ignore_page_num: bool = False) -> Any:
-    calls: list[int] = []
-
-    def fetch(number: int) -> tuple[list[Any], int | None]:
-        calls.append(number)
-        start = 0 if ignore_page_num else (number - 1) * size
-        return [type("Item", (), {"id": i})() for i in items[start : start + size]], total
-
-    return fetch, calls
-
-
-def test_pages_are_followed_to_the_total_and_deduplicated() -> None:
-    fetch, calls = pages_of([1, 2, 3, 3, 4, 5, 6], 3, total=7)
-    got = reader.collect_pages(fetch, 3, subject="t")
-    assert [item.id for item in got] == [1, 2, 3, 4, 5, 6]
-    assert calls == [1, 2, 3]
-
-
-def test_a_server_ignoring_page_num_is_read_once() -> None:
-    fetch, calls = pages_of(list(range(10)), 5, total=10**9, ignore_page_num=True)
-    assert len(reader.collect_pages(fetch, 5, subject="t")) == 5
-    assert calls == [1, 2]
-
-
-def test_a_missing_total_pages_until_a_short_page() -> None:
-    fetch, calls = pages_of(list(range(7)), 3, total=None)
-    assert len(reader.collect_pages(fetch, 3, subject="t")) == 7
-    assert calls == [1, 2, 3]
-
-
-def test_endless_paging_fails_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reader, "MAX_PAGES", 4)
-    counter = iter(range(10**6))
-
-    def fetch(number: int) -> tuple[list[Any], int | None]:
-        return [type("Item", (), {"id": next(counter)})()], None
-
-    with pytest.raises(MalformedResponse, match="more than 4 pages"):
-        reader.collect_pages(fetch, 1, subject="table list")
