@@ -182,9 +182,7 @@ def result(fn: Function, found: Any, *, awaitable: bool) -> Any:
 
 def _holds_password(found: Any) -> bool:
     items = found.items if isinstance(found, reader.Listing) else [found]
-    return any(
-        has_password_value(dataclasses.asdict(item)) for item in items if isinstance(item, ConfigItem)
-    )
+    return any(has_password_value(dataclasses.asdict(item)) for item in items if isinstance(item, ConfigItem))
 
 
 # -- running ----------------------------------------------------------------------------------------------
@@ -237,7 +235,7 @@ def invoke_output(
         run_in_program(lambda: check(fn, arguments))
     settings = run_in_program(lookups.program_settings)
 
-    async def lookup(resolved: list[Any]) -> Any:
+    async def lookup(resolved: list[Any]) -> tuple[Any, bool]:
         given = run_in_program(lambda: check(fn, dict(zip(names, resolved[: len(names)], strict=True))))
         try:
             found = await lookups.wait(lookups.submit(settings, _key(fn, given), _work(fn, given)))
@@ -246,5 +244,7 @@ def invoke_output(
         return result(fn, found, awaitable=False), _holds_password(found)
 
     # As get_mms_data_source_output: a result holding a password value is secret as a whole.
-    looked_up = pulumi.Output.all(*values, *depends_on_urns(opts)).apply(lookup)
+    looked_up: pulumi.Output[tuple[Any, bool]] = pulumi.Output.all(*values, *depends_on_urns(opts)).apply(
+        lookup
+    )
     return looked_up.apply(lambda pair: pulumi.Output.secret(pair[0]) if pair[1] else pair[0])
