@@ -136,7 +136,7 @@ def render() -> str:
 
 def rewrite(_old: str) -> str:
     """The module's source, formatted as the repository's code is (ruff format)."""
-    formatted = subprocess.run(  # noqa: S603 - our own interpreter and a fixed argument list
+    formatted = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(TARGET), "-"],
         input=render(),
         capture_output=True,
