@@ -8,6 +8,7 @@ tea or darabonba escapes: every failed attempt goes through `pulumi_mms.translat
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -73,7 +74,12 @@ class MmsClient:
         static = self.settings.credentials or env_credentials(env)
         # Known secret values are scrubbed from anything the server sends back that we put in a message.
         secrets = (static.access_key_secret, static.security_token) if static else ()
-        self._translator = Translator(self.settings.region, self.endpoint, tuple(v for v in secrets if v))
+        self._translator = Translator(
+            self.settings.region,
+            self.endpoint,
+            tuple(v for v in secrets if v),
+            deadline_s=self.settings.retry.deadline_s,
+        )
         self._tea = OpenApiClient(
             Config(
                 credential=credential_client(self.settings, env),
@@ -110,7 +116,17 @@ class MmsClient:
             source_id=sid,
             subject=f"data source {sid}",
         )
-        return self._call(call, GetMmsDataSourceResponse)
+        response = self._call(call, GetMmsDataSourceResponse)
+        answered = response.data.id
+        if answered is not None and answered != sid:
+            # A caching proxy, a mis-routed gateway or duplicate JSON keys: never another one's fields.
+            raise errors.MalformedResponse(
+                f"data source {sid}: the answer is about data source {answered}, not {sid}",
+                hint="check that mms:endpoint reaches the MaxCompute API directly (no caching proxy or "
+                "gateway in between)",
+                **self._translator.context(call, request_id=response.request_id),
+            )
+        return response
 
     def list_data_sources(
         self,
@@ -194,9 +210,10 @@ class MmsClient:
             while True:
                 attempt += 1
                 remaining = deadline - self.clock()
-                outcome = self._attempt(call, remaining)
+                answer = self._attempt(call, remaining)
+                outcome = answer if isinstance(answer, Failure) else self._parse(model, answer, call)
                 if not isinstance(outcome, Failure):
-                    return self._parse(model, outcome, call, attempt)
+                    return outcome
                 if not outcome.retryable or attempt >= policy.max_attempts:
                     raise outcome.error.with_context(attempts=attempt)
                 backoff = self._rng.uniform(
@@ -232,42 +249,95 @@ class MmsClient:
             auth_type="AK",
             style="ROA",
             req_body_type="json",
-            body_type="json",
+            # The raw bytes, validated by pydantic-core in one pass (`_parse`); only how tea hands the
+            # answer back changes, not the request (a test compares it with the official SDK's).
+            body_type="byte",
         )
-        self.session.forget(budget_s=remaining_s)
+        self.session.forget(budget_s=remaining_s, max_bytes=self.settings.max_response_bytes)
         try:
             return self._tea.call_api(params, OpenApiRequest(query=dict(call.query)), runtime)
         except Exception as error:
             return self._translator.failure(error, call, self.session.last_response())
 
-    def _parse(self, model: type[_M], result: Any, call: Call, attempts: int) -> _M:
+    def _parse(self, model: type[_M], result: Any, call: Call) -> _M | Failure:
+        """The answer's bytes validated into `model`, or the failure it amounts to."""
         body = result.get("body") if isinstance(result, dict) else None
         status = result.get("statusCode") if isinstance(result, dict) else None
-        request_id = body.get("requestId") if isinstance(body, dict) else None
-        if not isinstance(request_id, str) or not request_id:
-            request_id = self.session.last_response().request_id
-        ctx = self._translator.context(
-            call,
-            request_id=request_id,
-            status_code=status if isinstance(status, int) else None,
-            attempts=attempts,
-        )
-        if isinstance(status, int) and not 200 <= status < 300:
+        status = status if isinstance(status, int) else None
+        facts = self.session.last_response()
+        ctx = self._translator.context(call, request_id=facts.request_id, status_code=status)
+        if status is not None and not 200 <= status < 300:
             # tea returns 1xx/3xx answers as if they were data; the API never sends them, and a redirect
             # is not followed (it would carry the signed request, STS token included, elsewhere).
-            raise errors.MalformedResponse(
-                f"{call.subject}: unexpected HTTP {status} instead of a response",
-                hint="check that mms:endpoint is the MaxCompute API endpoint (redirects are not followed)",
-                **ctx,
+            return Failure(
+                errors.MalformedResponse(
+                    f"{call.subject}: unexpected HTTP {status} instead of a response",
+                    hint="check that mms:endpoint is the MaxCompute API endpoint "
+                    "(redirects are not followed)",
+                    **ctx,
+                ),
+                retryable=False,
             )
+        raw = body if isinstance(body, bytes) else b""
         try:
-            return model.model_validate(body)
+            return model.model_validate_json(raw)
         except pydantic.ValidationError as error:
             first = error.errors(include_url=False, include_input=False)[0]
-            path = ".".join(str(part) for part in first["loc"]) or "<body>"
-            problem = first["msg"]
-        # Raised outside the handler: pydantic's error (which quotes the input) is not kept as context.
-        raise errors.MalformedResponse(f"{call.subject}: unexpected response at {path}: {problem}", **ctx)
+        # Decided outside the handler: pydantic's error (which quotes the input) is not kept as context.
+        if first["type"] == "json_invalid":
+            return self._translator.unreadable_body(call, facts, ctx)
+        shape = _error_shape(raw)
+        if shape is not None:  # a 2xx carrying an error (code, message) instead of data
+            code, message, request_id = shape
+            return self._translator.answered_error(
+                call,
+                status=status,
+                code=code,
+                message=message,
+                request_id=request_id or facts.request_id,
+                data={},
+            )
+        path = ".".join(str(part) for part in first["loc"]) or "<body>"
+        request_id = _request_id(raw) or facts.request_id
+        return Failure(
+            errors.MalformedResponse(
+                f"{call.subject}: unexpected response at {path}: {first['msg']}",
+                hint="the answer does not have the documented shape: check that mms:endpoint is the "
+                "MaxCompute API (not a proxy or portal); if it is, report it with the request id",
+                **{**ctx, "request_id": self._translator.scrub(request_id) if request_id else None},
+            ),
+            retryable=False,
+        )
+
+
+def _json_object(raw: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _request_id(raw: bytes) -> str | None:
+    body = _json_object(raw) or {}
+    value = body.get("requestId") or body.get("RequestId")
+    return value if isinstance(value, str) and value else None
+
+
+def _error_shape(raw: bytes) -> tuple[str | None, str, str | None] | None:
+    """(code, message, request id) of a body that is an error instead of data, else None."""
+    body = _json_object(raw)
+    if body is None or body.get("data") is not None:
+        return None
+    code = body.get("code", body.get("Code"))
+    message = body.get("message", body.get("Message"))
+    if code in (None, "") and message in (None, ""):
+        return None
+    return (
+        str(code) if code not in (None, "") else None,
+        str(message) if message not in (None, "") else str(code),
+        _request_id(raw),
+    )
 
 
 _shared: dict[Settings, MmsClient] = {}

@@ -40,13 +40,113 @@ class Failure:
     retry_after_s: float | None = None
 
 
+@attrs.frozen
+class Rule:
+    """One row of the error table: the error answers it covers, and what they become.
+
+    A rule matches when the code starts with one of `codes` (or contains one of `contains`), or when
+    the HTTP status is in `statuses` (only with an `x-acs-retry-after` header if `with_retry_after`).
+    """
+
+    name: str
+    error: type[errors.MmsError]
+    summary: str
+    """The message before the server's own, `{subject}` standing for what the call was about."""
+    hint: str
+    codes: tuple[str, ...] = ()
+    contains: tuple[str, ...] = ()
+    statuses: tuple[int, ...] = ()
+    with_retry_after: bool = False
+    retryable: bool = False
+
+    def matches_code(self, code: str) -> bool:
+        return code.startswith(self.codes) or any(part in code for part in self.contains)
+
+    def matches_status(self, status: int | None, retry_after_header: bool) -> bool:
+        return status in self.statuses and (retry_after_header or not self.with_retry_after)
+
+
+_THROTTLING = "{subject}: the service is throttling requests"
+_THROTTLED = "lower mms:maxConcurrency, or retry later"
+_SERVER_ERRORS = tuple(range(500, 600))
+_CLIENT_ERRORS = tuple(range(400, 500))
+
+RULES: tuple[Rule, ...] = (
+    # Precedence 1: the error code, most specific first. Credential codes come before permission codes
+    # (`Forbidden.AccessKeyDisabled` is about the key, not RAM) and before the status: a 404 with
+    # `InvalidAccessKeyId.NotFound` is a key the service does not know, not a missing data source.
+    Rule("throttling", errors.Throttled, _THROTTLING, _THROTTLED,
+         codes=("Throttling",), retryable=True),
+    Rule("clock", errors.CredentialsError, "{subject}: credentials refused",
+         "the request date was refused: this machine's clock is off; synchronise it (NTP) and retry",
+         codes=("InvalidTimeStamp",)),
+    Rule("sts token", errors.CredentialsError, "{subject}: credentials refused",
+         "the STS token is missing, wrong or expired: obtain fresh temporary credentials",
+         codes=("InvalidSecurityToken",)),
+    Rule("no credentials", errors.CredentialsError, "{subject}: credentials refused",
+         "no credentials were found: set mms:accessKey/mms:secretKey or ALIBABA_CLOUD_ACCESS_KEY_*",
+         codes=("InvalidCredentials",)),
+    Rule("access key", errors.CredentialsError, "{subject}: credentials refused",
+         "the access key id is unknown or disabled: check mms:accessKey (or the profile in use)",
+         codes=("InvalidAccessKeyId", "Forbidden.AccessKey", "InvalidAccessKey")),
+    Rule("signature", errors.CredentialsError, "{subject}: credentials refused",
+         "the signature did not match: check that the access key secret belongs to the key id",
+         codes=("SignatureDoesNotMatch", "Signature", "IncompleteSignature")),
+    Rule("wrong endpoint", errors.InvalidRequest, "{subject}: the endpoint does not serve this API",
+         "check mms:endpoint (and mms:region): it must be the MaxCompute endpoint",
+         codes=("InvalidAction", "InvalidApi", "InvalidVersion")),
+    Rule("permission", errors.PermissionDenied, "{subject}: access denied",
+         "grant the RAM action named in the message to the caller",
+         codes=("Forbidden", "NoPermission", "AccessDenied")),
+    Rule("not found", errors.DataSourceNotFound, "{subject} does not exist",
+         "check the id and the region (data source ids differ per region and account)",
+         contains=("NotFound",)),
+    # Precedence 2: the HTTP status, for codes no rule above knows.
+    Rule("throttled status", errors.Throttled, _THROTTLING, _THROTTLED,
+         statuses=(429,), retryable=True),
+    Rule("busy with retry-after", errors.Throttled, _THROTTLING, _THROTTLED,
+         statuses=(503,), with_retry_after=True, retryable=True),
+    Rule("unauthenticated", errors.CredentialsError, "{subject}: credentials refused",
+         "check the access key id and secret (and that the key is enabled)", statuses=(401, 403)),
+    Rule("missing", errors.DataSourceNotFound, "{subject} does not exist",
+         "check the id and the region (data source ids differ per region and account)", statuses=(404,)),
+    Rule("server error", errors.ServiceUnavailable, "{subject}: server error",
+         "a temporary problem of the service: retry later (raise mms:maxRetries or mms:totalTimeout to "
+         "keep retrying longer)", statuses=_SERVER_ERRORS, retryable=True),
+    Rule("rejected", errors.InvalidRequest, "{subject}: request rejected",
+         "the service refused the request's arguments: check the values the message names against the "
+         "API reference", statuses=_CLIENT_ERRORS),
+)  # fmt: skip
+"""The mapping of error answers, in order of precedence: the first rule that matches wins."""
+
+
+def match_rule(status: int | None, code: str | None, *, retry_after_header: bool = False) -> Rule | None:
+    """The rule of RULES for an error answer: codes first (in table order), then the status."""
+    if code:
+        for rule in RULES:
+            if (rule.codes or rule.contains) and rule.matches_code(code):
+                return rule
+    for rule in RULES:
+        if rule.statuses and rule.matches_status(status, retry_after_header):
+            return rule
+    return None
+
+
 class Translator:
     """Translates the failures of one client (its region and endpoint go into every error)."""
 
-    def __init__(self, region: str | None, endpoint: str, secrets: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        region: str | None,
+        endpoint: str,
+        secrets: tuple[str, ...],
+        *,
+        deadline_s: float | None = None,
+    ) -> None:
         self.region = region
         self.endpoint = endpoint
         self._secrets = secrets
+        self.deadline_s = deadline_s
 
     def context(self, call: Call, **extra: Any) -> dict[str, Any]:
         facts = {key: self.scrub(value) if isinstance(value, str) else value for key, value in extra.items()}
@@ -79,10 +179,36 @@ class Translator:
         if isinstance(inner, errors.MmsError):  # raised by our credentials chain inside tea
             return Failure(inner.with_context(**self.context(call)), retryable=False)
         ctx = self.context(call, status_code=facts.status, request_id=facts.request_id)
+        if facts.deadline_exceeded:
+            deadline = f"{self.deadline_s:g} s" if self.deadline_s is not None else "the deadline"
+            return Failure(
+                errors.ServiceUnavailable(
+                    f"{call.subject}: timed out: no complete answer within the total deadline of {deadline} "
+                    "(mms:totalTimeout): the connection was closed",
+                    hint="the endpoint answered too slowly; retry later, check the network and any proxy "
+                    "in between, or raise mms:totalTimeout",
+                    **ctx,
+                ),
+                retryable=True,
+            )
+        if facts.too_large is not None:
+            return Failure(
+                errors.MalformedResponse(
+                    f"{call.subject}: the response is larger than {facts.too_large} bytes once decoded "
+                    "(mms:maxResponseBytes); it was not read further",
+                    hint="if so large an answer is expected (e.g. thousands of config items), raise "
+                    "mms:maxResponseBytes; otherwise check that mms:endpoint is the MaxCompute API",
+                    **ctx,
+                ),
+                retryable=False,
+            )
         if facts.truncated:
             return Failure(
                 errors.MalformedResponse(
-                    f"{call.subject}: the response body was cut off (the connection closed early)", **ctx
+                    f"{call.subject}: the response body was cut off (the connection closed early)",
+                    hint="retry; if it keeps happening, check for a proxy or network device that cuts "
+                    "responses short",
+                    **ctx,
                 ),
                 retryable=False,
             )
@@ -91,12 +217,13 @@ class Translator:
                 errors.MalformedResponse(
                     f"{call.subject}: the response body could not be decoded "
                     "(its Content-Encoding does not match its bytes)",
+                    hint="check for a proxy or gateway that alters responses between here and mms:endpoint",
                     **ctx,
                 ),
                 retryable=False,
             )
         if facts.received_headers and not _is_transport_error(inner):
-            return self._unreadable_body(call, facts, ctx)
+            return self.unreadable_body(call, facts, ctx)
         detail = _transport_detail(inner)
         if facts.proxy:
             message = f"{call.subject}: could not reach the MMS API through proxy {facts.proxy} ({detail})"
@@ -115,37 +242,61 @@ class Translator:
     def _response_error(self, error: Any, throttling: bool, call: Call, facts: ResponseFacts) -> Failure:
         """An error response in Alibaba Cloud's JSON format (tea's ClientException/ServerException)."""
         status = error.status_code or facts.status
-        code = self.scrub(str(error.code)) if error.code not in (None, "None", "") else None
+        code = str(error.code) if error.code not in (None, "None", "") else None
         request_id = getattr(error, "request_id", None)
         request_id = request_id if request_id not in (None, "None", "") else facts.request_id
-        request_id = self.scrub(str(request_id)) if request_id is not None else None
-        server_message = self.scrub(_server_message(error))
-        ctx = self.context(call, code=code, status_code=status, request_id=request_id)
         retry_after_ms = (error.retry_after if throttling else None) or facts.retry_after_ms
-        retry_after_s = retry_after_ms / 1000 if retry_after_ms else None
-        # x-acs-retry-after is honoured as the delay of any retry, but does not make an error retryable:
-        # the status and the code decide (tea calls any response with the header a ThrottlingException).
-        if status == 429 or (code or "").startswith("Throttling") or (throttling and status == 503):
-            return Failure(
-                errors.Throttled(
-                    f"{call.subject}: the service is throttling requests: {server_message}",
-                    hint="lower mms:maxConcurrency, or retry later",
-                    **ctx,
-                ),
-                retryable=True,
-                retry_after_s=retry_after_s,
-            )
-        if status is not None and status >= 500:
-            return Failure(
-                errors.ServiceUnavailable(f"{call.subject}: server error: {server_message}", **ctx),
-                retryable=True,
-                retry_after_s=retry_after_s,
-            )
-        return Failure(
-            self._client_error(call, status, code, server_message, _data(error), ctx), retryable=False
+        return self.answered_error(
+            call,
+            status=status,
+            code=code,
+            message=_server_message(error),
+            request_id=str(request_id) if request_id is not None else None,
+            data=_data(error),
+            retry_after_s=retry_after_ms / 1000 if retry_after_ms else None,
+            retry_after_header=throttling,
         )
 
-    def _unreadable_body(self, call: Call, facts: ResponseFacts, ctx: dict[str, Any]) -> Failure:
+    def answered_error(
+        self,
+        call: Call,
+        *,
+        status: int | None,
+        code: str | None,
+        message: str,
+        request_id: str | None,
+        data: Mapping[str, Any],
+        retry_after_s: float | None = None,
+        retry_after_header: bool = False,
+    ) -> Failure:
+        """The service answered with an error (its code and message): the first rule of RULES that
+        matches decides the class. Also used for a 2xx whose body is an error instead of data."""
+        code = self.scrub(code) if code is not None else None
+        request_id = self.scrub(request_id) if request_id is not None else None
+        server_message = self.scrub(message[:300])
+        ctx = self.context(call, code=code, status_code=status, request_id=request_id)
+        rule = match_rule(status, code, retry_after_header=retry_after_header)
+        if rule is None:
+            return Failure(
+                errors.MalformedResponse(
+                    f"{call.subject}: the service answered HTTP {status} with an error instead of data: "
+                    f"{server_message}",
+                    hint="retry later; if it persists, report it to Alibaba Cloud with the request id",
+                    **ctx,
+                ),
+                retryable=False,
+            )
+        hint = rule.hint
+        if rule.error is errors.PermissionDenied:
+            action, resource = self._denied(call, data, server_message)
+            hint = f"grant RAM action {action} on resource {resource} to the caller"
+        return Failure(
+            rule.error(f"{rule.summary.format(subject=call.subject)}: {server_message}", hint=hint, **ctx),
+            retryable=rule.retryable,
+            retry_after_s=retry_after_s if rule.retryable else None,
+        )
+
+    def unreadable_body(self, call: Call, facts: ResponseFacts, ctx: dict[str, Any]) -> Failure:
         """A response arrived, but its body is not a JSON response tea can read.
 
         5xx: a gateway's or load balancer's error page, transient. 429: a throttling page, transient.
@@ -156,7 +307,12 @@ class Translator:
         kind = f"a body that is not a JSON response ({content_type})"
         if status >= 500:
             return Failure(
-                errors.ServiceUnavailable(f"{call.subject}: server error HTTP {status} with {kind}", **ctx),
+                errors.ServiceUnavailable(
+                    f"{call.subject}: server error HTTP {status} with {kind}",
+                    hint="a gateway or load balancer answered instead of the MaxCompute API: retry later; "
+                    "if it persists, check mms:endpoint and any proxy in between",
+                    **ctx,
+                ),
                 retryable=True,
                 retry_after_s=facts.retry_after_ms / 1000 if facts.retry_after_ms else None,
             )
@@ -178,69 +334,6 @@ class Translator:
             ),
             retryable=False,
         )
-
-    def _client_error(
-        self,
-        call: Call,
-        status: int | None,
-        code: str | None,
-        server_message: str,
-        data: Mapping[str, Any],
-        ctx: dict[str, Any],
-    ) -> errors.MmsError:
-        code_text = code or ""
-        credential_codes = (
-            "Signature",
-            "InvalidAccessKey",
-            "InvalidSecurityToken",
-            "IncompleteSignature",
-            "InvalidTimeStamp",
-            "InvalidCredentials",
-            "Forbidden.AccessKey",
-        )
-        if code_text.startswith(("InvalidAction", "InvalidApi", "InvalidVersion")):
-            return errors.InvalidRequest(
-                f"{call.subject}: the endpoint does not serve this API: {server_message}",
-                hint="check mms:endpoint (and mms:region): it must be the MaxCompute endpoint",
-                **ctx,
-            )
-        if status == 404 or ("NotFound" in code_text and "AccessKey" not in code_text):
-            return errors.DataSourceNotFound(
-                f"{call.subject} does not exist: {server_message}",
-                hint="check the id and the region (data source ids differ per region and account)",
-                **ctx,
-            )
-        if not code_text.startswith(credential_codes) and (
-            code_text.startswith(("Forbidden", "NoPermission")) or (status == 403 and "RAM" in code_text)
-        ):
-            action, resource = self._denied(call, data, server_message)
-            return errors.PermissionDenied(
-                f"{call.subject}: access denied: {server_message}",
-                hint=f"grant RAM action {action} on resource {resource} to the caller",
-                **ctx,
-            )
-        if status in (401, 403) or code_text.startswith(credential_codes):
-            if code_text.startswith("InvalidTimeStamp"):
-                hint = (
-                    "the request date was refused: this machine's clock is off; synchronise it (NTP) "
-                    "and retry"
-                )
-            elif code_text.startswith("InvalidSecurityToken"):
-                hint = "the STS token is missing, wrong or expired: obtain fresh temporary credentials"
-            elif code_text.startswith("InvalidCredentials"):
-                hint = (
-                    "no credentials were found: set mms:accessKey/mms:secretKey or ALIBABA_CLOUD_ACCESS_KEY_*"
-                )
-            elif code_text.startswith("InvalidAccessKeyId"):
-                hint = "the access key id is unknown or disabled: check mms:accessKey (or the profile in use)"
-            elif code_text.startswith(("Signature", "IncompleteSignature")):
-                hint = "the signature did not match: check that the access key secret belongs to the key id"
-            else:
-                hint = "check the access key id and secret (and that the key is enabled)"
-            return errors.CredentialsError(
-                f"{call.subject}: credentials refused: {server_message}", hint=hint, **ctx
-            )
-        return errors.InvalidRequest(f"{call.subject}: request rejected: {server_message}", **ctx)
 
     def _denied(self, call: Call, data: Mapping[str, Any], server_message: str) -> tuple[str, str]:
         """The RAM action and resource to grant: as the service named them, else as documented."""

@@ -15,7 +15,7 @@ import pulumi
 
 from ..core import discovery, validation
 from ..core.client import MmsClient
-from ..core.errors import MmsError
+from ..core.errors import DataSourceNotFound, MmsError
 from ..core.model import DataSourceSummary, GetMmsDataSourceResponse
 from ..core.settings import Settings
 from . import lookups
@@ -56,6 +56,35 @@ def _with_config(item: DataSourceSummary, response: GetMmsDataSourceResponse) ->
     return item.model_copy(update={"config": response.data.config})
 
 
+def _keep_found(
+    items: list[DataSourceSummary], outcomes: list[GetMmsDataSourceResponse | BaseException]
+) -> list[DataSourceSummary]:
+    """Each item with its config; one deleted since the listing is left out with a warning.
+
+    Any other failure of a config read fails the listing (the first one, in listing order).
+    """
+    kept: list[DataSourceSummary] = []
+    for item, outcome in zip(items, outcomes, strict=True):
+        if isinstance(outcome, DataSourceNotFound):
+            pulumi.log.warn(
+                f"data source {item.id} ({item.name!r}) was deleted while it was being listed: left out of "
+                "get_mms_data_sources"
+            )
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            kept.append(_with_config(item, outcome))
+    return kept
+
+
+def _outcome(future: Any) -> GetMmsDataSourceResponse | BaseException:
+    try:
+        response: GetMmsDataSourceResponse = future.result()
+    except MmsError as error:
+        return error
+    return response
+
+
 def _config_lookups(settings: Settings, items: list[DataSourceSummary]) -> list[Any]:
     lookups_ = [Lookup.check(item.id, None, True, None) for item in items]
     return [lookups.submit(settings, ("get", lookup), lookup.run) for lookup in lookups_]
@@ -83,8 +112,7 @@ def get_mms_data_sources(
     def collect() -> list[DataSourceSummary]:
         items: list[DataSourceSummary] = lookups.submit(settings, ("list", filters), filters.run).result()
         if filters.with_config:
-            responses = [future.result() for future in _config_lookups(settings, items)]
-            items = [_with_config(item, response) for item, response in zip(items, responses, strict=True)]
+            items = _keep_found(items, [_outcome(future) for future in _config_lookups(settings, items)])
         return items
 
     return data_sources_result(run_in_program(collect))
@@ -109,10 +137,10 @@ def get_mms_data_sources_output(
         try:
             items = await lookups.wait(lookups.submit(settings, ("list", filters), filters.run))
             if filters.with_config:
-                responses = await asyncio.gather(*(lookups.wait(f) for f in _config_lookups(settings, items)))
-                items = [
-                    _with_config(item, response) for item, response in zip(items, responses, strict=True)
-                ]
+                outcomes = await asyncio.gather(
+                    *(lookups.wait(f) for f in _config_lookups(settings, items)), return_exceptions=True
+                )
+                items = _keep_found(items, list(outcomes))
         except MmsError as error:
             raise lookups.as_program_error(error) from None
         return data_sources_output_result(items)

@@ -415,9 +415,9 @@ def test_each_attempt_gets_at_most_what_is_left_of_the_deadline(mms_emulator: Mm
     client = fake_time_client(mms_emulator, clock, retry=RetryPolicy(deadline_s=0.25))
     forget = client.session.forget
 
-    def spy(budget_s: float | None = None) -> None:
+    def spy(budget_s: float | None = None, max_bytes: int | None = None) -> None:
         seen.append(budget_s)
-        forget(budget_s)
+        forget(budget_s, max_bytes)
 
     client.session.forget = spy  # type: ignore[method-assign]
     try:
