@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from pulumi_mms import MmsClient, RetryPolicy
 from pulumi_mms.core import errors
 from pulumi_mms.core.errors import (
     AmbiguousDataSource,
@@ -21,6 +24,9 @@ from pulumi_mms.core.errors import (
     Throttled,
     ValidationError,
 )
+from pulumi_mms.core.translate import RULES, match_rule
+from pulumi_mms.testing import Fault, HttpError, MmsEmulator, NonJsonBody, TruncatedBody
+from tests.reliability import Received, Reply, ScriptedServer, server_settings, settings_for
 
 FACTS: dict[str, Any] = {
     "source_id": 2000015,
@@ -100,3 +106,91 @@ def test_with_context_fills_only_unknown_facts_and_rerenders() -> None:
 
 def test_empty_facts_are_left_out() -> None:
     assert str(InvalidRequest("bad", code="", region=None)) == "bad"
+
+
+# -- the error table (core/translate.py RULES), over real HTTP through tea ----------------------------
+
+
+def _cases() -> list[tuple[str, int, str, type[MmsError]]]:
+    """(code, status, rule name, class) for every code and status the table lists.
+
+    Codes are sent with a status that a status rule would map elsewhere (404, else 400), so each case
+    also proves that codes take precedence over the status.
+    """
+    cases: list[tuple[str, int, str, type[MmsError]]] = []
+    for rule in RULES:
+        for prefix in (*rule.codes, *rule.contains):
+            code = prefix if prefix != "NotFound" else "DataSource.NotFound"
+            status = 400 if rule.error is DataSourceNotFound else 404
+            cases.append((code, status, rule.name, rule.error))
+        for status in sorted({*rule.statuses} & {400, 401, 403, 404, 409, 429, 500, 502, 503, 504}):
+            if match_rule(status, "SomethingUnlisted") is rule:  # not taken by an earlier status rule
+                cases.append(("SomethingUnlisted", status, rule.name, rule.error))
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.fixture(scope="module")
+def error_server() -> Iterator[ScriptedServer]:
+    def reply(request: Received) -> Reply:
+        code, status, _, _ = CASES[int(request.path.rsplit("/", 1)[1]) - 1]
+        body = {"requestId": f"REQ-{code}", "code": code, "message": f"the server says {code}"}
+        return Reply(status, (("Content-Type", "application/json"),), json.dumps(body).encode())
+
+    with ScriptedServer(reply) as server:
+        yield server
+
+
+@pytest.mark.parametrize(("index", "case"), list(enumerate(CASES)), ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_every_code_and_status_of_the_table(
+    error_server: ScriptedServer, index: int, case: tuple[str, int, str, type[MmsError]]
+) -> None:
+    code, status, rule_name, cls = case
+    client = MmsClient(server_settings(error_server.endpoint, retry=RetryPolicy(max_attempts=1)))
+    with pytest.raises(MmsError) as caught:
+        client.get_data_source(index + 1)
+    error = caught.value
+    assert type(error) is cls, rule_name
+    assert (error.code, error.status_code, error.request_id) == (code, status, f"REQ-{code}")
+    assert f"the server says {code}" in str(error)
+    assert error.hint
+    assert f"Fix: {error.hint}" in str(error)
+
+
+def test_the_table_lists_codes_before_statuses_and_credentials_before_permission() -> None:
+    names = [rule.name for rule in RULES]
+    first_status_rule = next(i for i, rule in enumerate(RULES) if rule.statuses)
+    assert all(rule.statuses == () for rule in RULES[:first_status_rule])
+    assert all(not (rule.codes or rule.contains) for rule in RULES[first_status_rule:])
+    assert names.index("access key") < names.index("permission") < names.index("not found")
+    assert match_rule(404, "InvalidAccessKeyId.NotFound") is RULES[names.index("access key")]
+    assert match_rule(403, "Forbidden.AccessKeyDisabled") is RULES[names.index("access key")]
+    assert match_rule(404, "InvalidAction.NotFound") is RULES[names.index("wrong endpoint")]
+    busy = RULES[names.index("busy with retry-after")]
+    assert match_rule(503, "ServiceUnavailable", retry_after_header=True) is busy
+    assert match_rule(503, "ServiceUnavailable") is RULES[names.index("server error")]
+    assert match_rule(200, "Unlisted") is None
+
+
+def test_a_404_with_an_unknown_access_key_is_a_credentials_error(error_server: ScriptedServer) -> None:
+    index = CASES.index(("InvalidAccessKeyId", 404, "access key", CredentialsError))
+    client = MmsClient(server_settings(error_server.endpoint, retry=RetryPolicy(max_attempts=1)))
+    with pytest.raises(CredentialsError) as caught:
+        client.get_data_source(index + 1)
+    assert "access key id is unknown" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [HttpError(503), NonJsonBody(502), TruncatedBody(), HttpError(400, "InvalidParameter"), HttpError(500)],
+    ids=["503", "html-502", "truncated", "400", "500"],
+)
+def test_every_error_ends_with_a_fix(mms_emulator: MmsEmulator, fault: Fault) -> None:
+    mms_emulator.faults.set_rate(1.0, [fault])
+    client = MmsClient(settings_for(mms_emulator, retry=RetryPolicy(max_attempts=1)))
+    with pytest.raises(MmsError) as caught:
+        client.get_data_source(2000015)
+    assert caught.value.hint
+    assert str(caught.value).endswith(f"Fix: {caught.value.hint}")
