@@ -7,6 +7,7 @@ read only as a hang check with a wide margin; memory through tracemalloc.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
@@ -70,10 +71,8 @@ def raw_server(answer: Callable[[socket.socket], None]) -> Iterator[str]:
                 if not chunk:
                     return
                 head += chunk
-            try:
+            with contextlib.suppress(OSError):  # the client closed it: what a watchdog or a cap does
                 answer(conn)
-            except OSError:
-                pass  # the client closed the connection: what a watchdog or a cap does
 
     def accept() -> None:
         listener.settimeout(0.05)
@@ -243,9 +242,11 @@ def test_the_cap_is_a_setting() -> None:
 
 
 def test_an_answer_about_another_data_source_is_refused() -> None:
-    with ScriptedServer(lambda _r: Reply(200, JSON, sample_body(6))) as server:
-        with pytest.raises(MalformedResponse) as caught:
-            MmsClient(server_settings(server.endpoint)).get_data_source(5)
+    with (
+        ScriptedServer(lambda _r: Reply(200, JSON, sample_body(6))) as server,
+        pytest.raises(MalformedResponse) as caught,
+    ):
+        MmsClient(server_settings(server.endpoint)).get_data_source(5)
     message = str(caught.value)
     assert "data source 5: the answer is about data source 6, not 5" in message
     assert caught.value.request_id == "REQ-OK"
@@ -256,9 +257,11 @@ def test_duplicate_json_keys_cannot_smuggle_another_id() -> None:
     # Parsers keep the last of duplicate keys: the `id` checked is the one the fields are taken with.
     body = sample_body(5).replace(b'"id": 5', b'"id": 5, "name": "evil", "id": 6', 1)
     assert body.count(b'"id"') == 2
-    with ScriptedServer(lambda _r: Reply(200, JSON, body)) as server:
-        with pytest.raises(MalformedResponse, match="about data source 6, not 5"):
-            MmsClient(server_settings(server.endpoint)).get_data_source(5)
+    with (
+        ScriptedServer(lambda _r: Reply(200, JSON, body)) as server,
+        pytest.raises(MalformedResponse, match="about data source 6, not 5"),
+    ):
+        MmsClient(server_settings(server.endpoint)).get_data_source(5)
 
 
 @pytest.mark.parametrize(
@@ -273,9 +276,8 @@ def test_a_200_carrying_an_error_surfaces_the_servers_code_and_message(
     answer: dict[str, str], cls: type[MmsError], code: str | None
 ) -> None:
     body = json.dumps({"requestId": "REQ-ERR", **answer}).encode()
-    with ScriptedServer(lambda _r: Reply(200, JSON, body)) as server:
-        with pytest.raises(MmsError) as caught:
-            MmsClient(server_settings(server.endpoint)).get_data_source(5)
+    with ScriptedServer(lambda _r: Reply(200, JSON, body)) as server, pytest.raises(MmsError) as caught:
+        MmsClient(server_settings(server.endpoint)).get_data_source(5)
     error = caught.value
     assert type(error) is cls
     assert error.code == (code or answer.get("Code"))
@@ -345,9 +347,8 @@ def test_a_huge_total_is_a_clear_error_after_one_request() -> None:
     def page(num: int, size: int) -> dict[str, Any]:
         return {"objectList": [item(i) for i in range((num - 1) * size + 1, num * size + 1)], "total": 10**12}
 
-    with ListServer(page) as server:
-        with pytest.raises(MalformedResponse) as caught:
-            list(server.client().iter_data_sources())
+    with ListServer(page) as server, pytest.raises(MalformedResponse) as caught:
+        list(server.client().iter_data_sources())
     assert "more than the limit of 1000 pages" in str(caught.value)
     assert caught.value.hint is not None
     assert server.list_requests == 1  # before: 300 requests, then a listing of 30,000 items
