@@ -138,17 +138,10 @@ class MmsClient:
         page_size: int = 50,
     ) -> ListMmsDataSourcesResponse:
         """ListMmsDataSources: one page of data sources (the API's name filter is a fuzzy match)."""
-        filters = {"name": name, "type": type, "region": region}
-        for key, value in filters.items():
-            if value is not None and (not isinstance(value, str) or not value):
-                raise errors.ValidationError(
-                    key, f"{key} must be a non-empty string, got {validation.show(value)}"
-                )
-        for key, number in (("page_num", page_num), ("page_size", page_size)):
-            if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-                raise errors.ValidationError(
-                    key, f"{key} must be a positive integer, got {validation.show(number)}"
-                )
+        for key, value in (("name", name), ("type", type), ("region", region)):
+            validation.optional_text(value, key)
+        validation.positive_int(page_num, "page_num")
+        validation.positive_int(page_size, "page_size")
         # In the SDK's (alphabetical) order, so that the query string is byte-for-byte the SDK's.
         query = {
             key: value

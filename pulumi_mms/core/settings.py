@@ -571,6 +571,7 @@ def _layers(explicit: Mapping[str, Any], lookup: ConfigLookup, env: Mapping[str,
 
 
 _ENV_LAYER = 3
+_LAYER_NAMES = ("argument {}", "config mms:{}", "config alicloud:{}")
 
 
 def _resolve_credentials(layers: list[Layer], env: Mapping[str, str]) -> tuple[int, StaticCredentials | None]:
@@ -580,13 +581,12 @@ def _resolve_credentials(layers: list[Layer], env: Mapping[str, str]) -> tuple[i
         hits = [layer(key) for key in _CREDENTIAL_KEYS]
         if any(hits):
             key_id, secret, token = (hit[0] if hit else None for hit in hits)
-            origin = next(hit[1] for hit in hits if hit)
             given = "/".join(key for key, hit in zip(_CREDENTIAL_KEYS, hits, strict=True) if hit)
             return rank, StaticCredentials(
                 access_key_id=key_id if key_id is not None else "",
                 access_key_secret=secret if secret is not None else "",
                 security_token=token,
-                source=origin.rsplit(":", 1)[0] + ":" + given if ":" in origin else origin,
+                source=_LAYER_NAMES[rank].format(given),
             )
     credentials = env_credentials(env)
     return (_ENV_LAYER if credentials else len(layers)), credentials

@@ -122,6 +122,13 @@ def optional_text(value: Any, argument: str) -> str | None:
     raise refuse(argument, "a non-empty string", value)
 
 
+def positive_int(value: Any, argument: str) -> int:
+    """A count or page number: a positive int."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise refuse(argument, "a positive integer", value)
+    return value
+
+
 def one_of_names(value: Any, allowed: Collection[str], argument: str) -> str:
     """A name from `allowed` (e.g. a wait condition)."""
     if isinstance(value, str) and value in allowed:

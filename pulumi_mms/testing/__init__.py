@@ -38,6 +38,7 @@ _LAZY = {
     "sample_migration": "migration",
     "EmulatorStats": "server",
     "RequestRecord": "server",
+    "StsService": "sts",
 }
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from .migration import MigrationStore, sample_migration
     from .models import Credential, MmsBackend
     from .server import EmulatorStats, RequestRecord
+    from .sts import StsService
 
 
 __getattr__ = lazy_attributes(__name__, _LAZY, globals())
@@ -78,6 +80,7 @@ __all__ = [
     "MmsEmulator",
     "NonJsonBody",
     "RequestRecord",
+    "StsService",
     "Throttle",
     "TruncatedBody",
     "generate_access_key",

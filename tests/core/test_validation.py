@@ -147,7 +147,7 @@ def test_every_argument_check_lives_in_the_validation_module() -> None:
 
     offenders = []
     for path in pathlib.Path(core.__file__).parent.glob("*.py"):
-        if path.name in ("validation.py", "endpoints.py", "client.py", "translate.py", "errors.py"):
+        if path.name in ("validation.py", "endpoints.py", "translate.py", "errors.py"):
             continue
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if re.search(r"\bmust be\b", line) and "ValidationError" not in line and '"""' not in line:
