@@ -12,10 +12,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
+import shutil
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from ..core.errors import (
     AmbiguousDataSource,
@@ -34,6 +36,55 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AUTH = 0, 1, 2, 3, 4
 REDACTED = "********"
+
+
+FIXES: tuple[tuple[type[MmsError], str], ...] = (
+    (ValidationError, "correct that value (`pulumi-mms COMMAND --help` lists what each option accepts)"),
+    (CredentialsError, "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (or a profile)"),
+    (PermissionDenied, "grant the RAM user odps:GetMmsDataSource and odps:ListMmsDataSources"),
+    (DataSourceNotFound, "check the id or name and --region"),
+    (MmsError, "retry; if it persists, rerun with --debug and report the request id it shows"),
+)
+"""The fix a command-line error ends with when the error itself carries none (first matching class)."""
+
+ARGUMENT_FLAGS = {
+    "source_id": "SOURCE_ID",
+    "name": "--name",
+    "with_config": "--with-config",
+    "lang": "--lang",
+    "wait_for": "--wait",
+    "wait_timeout": "--wait-timeout",
+    "region": "--region",
+    "endpoint": "--endpoint",
+    "protocol": "--protocol",
+}
+"""The option a user typed for each argument name the package's errors use (`--wait-timeout`, not
+`wait_timeout`). The listing filters are validated under their own flags (`--filter-region`)."""
+LIST_FILTER_FLAGS = {
+    "name_regex": "--name-regex",
+    "type": "--type",
+    "status": "--status",
+    "region": "--filter-region",
+}
+
+
+def _flags(text: str) -> str:
+    for argument, flag in ARGUMENT_FLAGS.items():
+        if "_" in argument:  # a Python name; one-word names ("region") are also plain words
+            text = re.sub(rf"(?<![\w-]){argument}(?![\w-])", flag, text)
+    return text
+
+
+def for_command_line(error: MmsError, command: str = "COMMAND") -> MmsError:
+    """`error` as the command line reports it: named by the flags the user typed, ending with a fix."""
+    if isinstance(error, ValidationError) and error.argument in ARGUMENT_FLAGS:
+        context = error.context()
+        context["hint"] = error.hint and _flags(error.hint)
+        error = ValidationError(ARGUMENT_FLAGS[error.argument], _flags(error.message), **context)
+    if not error.hint:
+        fix = next(fix for kind, fix in FIXES if isinstance(error, kind))
+        error.with_context(hint=fix.replace("COMMAND", command))
+    return error
 
 
 def exit_code(error: MmsError) -> int:
@@ -135,17 +186,14 @@ def _list(args: argparse.Namespace, redact: Redactor) -> int:
     from ..core import discovery
     from . import render
 
-    items = discovery.list_matching(
-        _client(args, redact),
-        name_regex=args.name_regex,
-        type=args.type,
-        status=args.status,
-        region=args.filter_region,
-    )
-    text = (
-        render.listing(items) if args.output == "table" else _serialise(render.dump_list(items), args.output)
-    )
-    return _print(text, redact)
+    filters = {"name_regex": args.name_regex, "type": args.type, "status": args.status}
+    filters["region"] = args.filter_region
+    discovery.check_filters(**filters, arguments=LIST_FILTER_FLAGS)  # before any request, named by flag
+    items = discovery.list_matching(_client(args, redact), **filters, arguments=LIST_FILTER_FLAGS)
+    if args.output != "table":
+        return _print(_serialise(render.dump_list(items), args.output), redact)
+    width = None if args.wide else shutil.get_terminal_size().columns
+    return _print(render.listing(items, width=width), redact)
 
 
 def _serialise(body: object, output: str) -> str:
@@ -157,7 +205,7 @@ def _serialise(body: object, output: str) -> str:
 def _emulator(args: argparse.Namespace, _redact: Redactor) -> int:
     from ..testing.__main__ import serve
 
-    return serve(args.args)
+    return serve(args.args, prog="pulumi-mms emulator")
 
 
 def _demo(args: argparse.Namespace, _redact: Redactor) -> int:
@@ -181,14 +229,22 @@ def _connection_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--output", "-o", choices=("table", "json", "yaml"), default="table")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors end with the fix, like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"error: {message}. Fix: see `{self.prog} --help`\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", help="log requests and show tracebacks")
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="pulumi-mms",
         description="Read MaxCompute Migration Assist (MMS) data sources; run a local emulator or the demo.",
     )
-    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     get = commands.add_parser(
         "get",
@@ -214,9 +270,16 @@ def parser() -> argparse.ArgumentParser:
         description="List the data sources matching every given filter, ordered by id.",
     )
     listing.add_argument("--name-regex", metavar="REGEX", help="a regular expression searched in the name")
-    listing.add_argument("--type", help="HIVE, BIGQUERY, MAXCOMPUTE, ... (exact)")
-    listing.add_argument("--status", help="STARTED, STOPPED, ... (exact)")
-    listing.add_argument("--filter-region", metavar="REGION", help="the data sources' region (exact)")
+    listing.add_argument("--type", help="HIVE, BIGQUERY, MAXCOMPUTE, ... (any case)")
+    listing.add_argument("--status", help="STARTED, STOPPED, START_FAILED, ... (any case)")
+    listing.add_argument(
+        "--filter-region", metavar="REGION", help="the data sources' region, e.g. cn-shanghai"
+    )
+    listing.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column, however wide (default: as many as the terminal fits)",
+    )
     _connection_arguments(listing)
     listing.set_defaults(run=_list)
 
@@ -263,18 +326,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MmsError as error:
         if args.debug:
             _write(traceback.format_exc(), redact, "stderr")
-        _fail(str(error), redact)
+        _fail(str(for_command_line(error, args.command)), redact)
         return exit_code(error)
     except KeyboardInterrupt:
         return 130
     except Exception as error:
         if args.debug:
             _write(traceback.format_exc(), redact, "stderr")
-            _fail(f"unexpected {type(error).__name__}: {error}", redact)
-        else:
-            _fail(
-                f"unexpected {type(error).__name__}: {error} (rerun with --debug for the traceback)", redact
-            )
+        fix = (
+            "report this bug with the traceback above"
+            if args.debug
+            else "rerun with --debug for the traceback"
+        )
+        _fail(f"unexpected {type(error).__name__}: {error}. Fix: {fix}", redact)
         return EXIT_ERROR
 
 

@@ -162,16 +162,64 @@ def to_yaml(body: Any) -> str:
 
 
 LIST_COLUMNS = ("id", "name", "type", "status", "agent_is_online", "region", "dst_projects", "scan_status")
-"""The fields `pulumi-mms list` shows for each data source (all of them are in the JSON/YAML output)."""
+"""The fields `pulumi-mms list` shows for each data source, most wanted first: at a narrow terminal the
+last ones are left out (`--wide` shows them all; the JSON/YAML output has every field)."""
+
+_SHRINKABLE = ("name", "dst_projects")
+"""Columns whose cells are cut short (ending in `…`) before a column is left out; never below MIN_CELL."""
+MIN_CELL = 12
+_GAP = 2
 
 
-def listing(items: Sequence[DataSourceSummary]) -> str:
-    """Data sources as one row each."""
+def _cut(text: str, width: int) -> str:
+    """`text` cut to at most `width` display columns, ending in `…` when cut."""
+    if _width(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if _width(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
+
+
+def _fit(table: list[list[str]], width: int | None) -> tuple[list[int], list[int]]:
+    """The columns to show (indexes, a prefix of the table's) and their widths, to fit `width` (None: all
+    of them, nothing cut)."""
+    natural = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+    if width is None:
+        return list(range(len(natural))), natural
+    floor = [
+        min(natural[i], max(MIN_CELL, _width(table[0][i]))) if LIST_COLUMNS[i] in _SHRINKABLE else natural[i]
+        for i in range(len(natural))
+    ]
+    shown = len(natural)
+    while shown > 1 and sum(floor[:shown]) + _GAP * (shown - 1) > width:
+        shown -= 1
+    widths = natural[:shown]
+    excess = sum(widths) + _GAP * (shown - 1) - width
+    for i in sorted(range(shown), key=lambda i: -natural[i]):
+        if excess <= 0:
+            break
+        if LIST_COLUMNS[i] in _SHRINKABLE:
+            cut = min(excess, widths[i] - floor[i])
+            widths[i] -= cut
+            excess -= cut
+    return list(range(shown)), widths
+
+
+def listing(items: Sequence[DataSourceSummary], width: int | None = None) -> str:
+    """Data sources as one row each, in `width` display columns (None: every column, nothing cut)."""
     if not items:
         return "No data sources match.\n"
-    rows = [[label(column) for column in LIST_COLUMNS]]
-    rows += [[show(getattr(item, column)) for column in LIST_COLUMNS] for item in items]
-    return "\n".join([*_grid(rows, indent=""), "", f"{len(items)} data source(s)"]) + "\n"
+    table = [[label(column) for column in LIST_COLUMNS]]
+    table += [[show(getattr(item, column)) for column in LIST_COLUMNS] for item in items]
+    columns, widths = _fit(table, width)
+    rows = [[_cut(row[i], widths[i]) for i in columns] for row in table]
+    footer = f"{len(items)} data source(s)"
+    if hidden := len(LIST_COLUMNS) - len(columns):
+        footer += f"; {hidden} more column(s) with --wide"
+    return "\n".join([*_grid(rows, indent=""), "", footer]) + "\n"
 
 
 def dump_list(items: Sequence[DataSourceSummary]) -> list[dict[str, Any]]:

@@ -7,12 +7,17 @@ matches only. Filters the API has (name, type, region) run on the server; the re
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from enum import Enum
 from typing import Any
+
+import attrs
 
 from . import validation
 from .client import MmsClient
+from .endpoints import region_problem
 from .errors import AmbiguousDataSource, DataSourceNotFound, ValidationError
-from .model import DataSourceSummary
+from .model import DataSourceStatus, DataSourceSummary, DataSourceType
 
 SHOWN = 10
 """How many existing data sources an error lists at most."""
@@ -53,20 +58,59 @@ def _first_page(client: MmsClient) -> list[DataSourceSummary]:
     return client.list_data_sources(page_num=1, page_size=SHOWN + 1).data.object_list or []
 
 
+@attrs.frozen
+class Filters:
+    """Listing filters, checked: `type` and `status` in the API's spelling, `name_regex` compiled."""
+
+    name_regex: re.Pattern[str] | None = None
+    type: str | None = None
+    status: str | None = None
+    region: str | None = None
+
+
+ENUM_FILTERS: dict[str, type[Enum]] = {"type": DataSourceType, "status": DataSourceStatus}
+"""Filters on a documented enum: matched in any case (`started` finds STARTED)."""
+
+
+def _spelling(value: str, enum: type[Enum]) -> str:
+    """The documented spelling of `value` in any case; an undocumented value upper-cased (open enums)."""
+    wanted = value.strip().upper()
+    return next((str(m.value) for m in enum if str(m.value).upper() == wanted), wanted)
+
+
 def check_filters(
-    name_regex: object = None, type: object = None, status: object = None, region: object = None
-) -> re.Pattern[str] | None:
-    """Validate listing filters (before any request); returns the compiled `name_regex`."""
-    for key, value in (("name_regex", name_regex), ("type", type), ("status", status), ("region", region)):
-        validation.optional_text(value, key)
-    if name_regex is None:
-        return None
-    try:
-        return re.compile(str(name_regex))
-    except re.error as error:
-        raise ValidationError(
-            "name_regex", f"name_regex is not a valid regular expression: {error}"
-        ) from None
+    name_regex: object = None,
+    type: object = None,
+    status: object = None,
+    region: object = None,
+    *,
+    arguments: Mapping[str, str] | None = None,
+) -> Filters:
+    """Validate listing filters (before any request). `arguments` renames them in messages, e.g.
+    `{"region": "--filter-region"}` for the command line."""
+    given = {"name_regex": name_regex, "type": type, "status": status, "region": region}
+    shown = {key: (arguments or {}).get(key, key) for key in given}
+    for key, value in given.items():
+        validation.optional_text(value, shown[key])
+    if isinstance(region, str) and (problem := region_problem(region)):
+        raise ValidationError(shown["region"], problem, hint="correct the region (it is matched exactly)")
+    pattern = None
+    if isinstance(name_regex, str):
+        try:
+            pattern = re.compile(name_regex)
+        except re.error as error:
+            raise ValidationError(
+                shown["name_regex"], f"{shown['name_regex']} is not a valid regular expression: {error}"
+            ) from None
+    spelt = {
+        key: _spelling(value, ENUM_FILTERS[key]) if isinstance(value, str) else None
+        for key, value in (("type", type), ("status", status))
+    }
+    return Filters(pattern, spelt["type"], spelt["status"], region if isinstance(region, str) else None)
+
+
+def _value(field: Any) -> str:
+    return str(getattr(field, "value", field)).upper()
 
 
 def list_matching(
@@ -76,16 +120,32 @@ def list_matching(
     type: str | None = None,
     status: str | None = None,
     region: str | None = None,
+    arguments: Mapping[str, str] | None = None,
 ) -> list[DataSourceSummary]:
     """Every data source matching all the filters, ordered by id. `name_regex` is a Python regex searched
-    in the name; `type`, `status` and `region` match exactly."""
-    pattern = check_filters(name_regex, type, status, region)
+    in the name; `type` and `status` match in any case, `region` exactly.
+
+    A `type` or `status` the API does not document is kept (the API adds values over time), but when it
+    matches nothing it is refused with the valid values rather than silently giving an empty list.
+    """
+    filters = check_filters(name_regex, type, status, region, arguments=arguments)
+    candidates = list(client.iter_data_sources(type=filters.type, region=filters.region))
     items = [
         item
-        for item in client.iter_data_sources(type=type, region=region)
-        if (pattern is None or pattern.search(item.name or ""))
-        and (status is None or item.status == status)
-        and (type is None or item.type == type)
-        and (region is None or item.region == region)
+        for item in candidates
+        if (filters.name_regex is None or filters.name_regex.search(item.name or ""))
+        and (filters.status is None or _value(item.status) == filters.status)
+        and (filters.type is None or _value(item.type) == filters.type)
+        and (filters.region is None or item.region == filters.region)
     ]
+    for key, given in (("type", type), ("status", status)):
+        documented = [str(m.value) for m in ENUM_FILTERS[key]]
+        if given is not None and getattr(filters, key) not in documented and not items:
+            seen = sorted({_value(getattr(item, key)) for item in candidates} - set(documented) - {"NONE"})
+            shown = (arguments or {}).get(key, key)
+            raise ValidationError(
+                shown,
+                f"{shown} {given!r} matches no data source and is not one of {', '.join(documented + seen)}",
+                hint=f"use one of those values (in any case) for {shown}",
+            )
     return sorted(items, key=lambda item: (item.id is None, item.id or 0))

@@ -40,6 +40,9 @@ from darabonba.core import DaraCore
 from darabonba.request import DaraRequest
 from requests.utils import should_bypass_proxies
 
+log = logging.getLogger("pulumi_mms.http")
+"""One DEBUG line per request (method, path, status, request id, time); `pulumi-mms --debug` shows them."""
+
 _install_lock = threading.Lock()
 _DIGITS = re.compile(r"[0-9]{1,12}")
 
@@ -239,6 +242,31 @@ class MmsSession(requests.Session):
         self._observed.max_bytes = max_bytes
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        if not log.isEnabledFor(logging.DEBUG):
+            return self._send(request, **kwargs)
+        started = time.perf_counter()
+        failure = None
+        try:
+            return self._send(request, **kwargs)
+        except Exception as error:
+            failure = type(error).__name__
+            raise
+        finally:
+            facts = self.last_response()
+            parts = urlsplit(request.url or "")
+            status = facts.status if facts.status is not None else f"no response ({failure})"
+            if failure and facts.status is not None:
+                status = f"{facts.status}, then {failure}"
+            log.debug(
+                "%s %s -> %s, request id %s, %.1f ms",
+                request.method,
+                parts.path + (f"?{parts.query}" if parts.query else ""),
+                status,
+                facts.request_id or "-",
+                (time.perf_counter() - started) * 1000,
+            )
+
+    def _send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         with self._sends_lock:  # `self.n += 1` from many threads at once loses updates
             self._sends += 1
         url = request.url or ""

@@ -12,15 +12,15 @@ from types import FrameType
 from .emulator import MmsEmulator
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m pulumi_mms.testing",
+        prog=prog,
         description="Run a local MaxCompute MMS API emulator (GetMmsDataSource, ListMmsDataSources).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind (default: a free one)")
     parser.add_argument("--data", default=None, help="JSON file with data sources (default: packaged sample)")
-    parser.add_argument("--region", default="cn-shanghai")
+    parser.add_argument("--region", default="cn-shanghai", help="region it serves (default cn-shanghai)")
     parser.add_argument("--access-key-id", default=None, help="access key id to accept (default: generated)")
     parser.add_argument("--access-key-secret", default=None, help="its secret (default: generated)")
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every request")
@@ -29,9 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def serve(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv``, start the emulator, print how to use it, and serve until Ctrl-C or SIGTERM."""
-    args = _parser().parse_args(argv)
+def serve(argv: Sequence[str] | None = None, prog: str = "python -m pulumi_mms.testing") -> int:
+    """Parse ``argv``, start the emulator, print how to use it, and serve until Ctrl-C or SIGTERM.
+
+    ``prog`` is the command as the user typed it (``pulumi-mms emulator``), for ``--help`` and errors.
+    """
+    args = _parser(prog).parse_args(argv)
     emulator = MmsEmulator(
         args.data,
         region=args.region,
@@ -60,9 +63,10 @@ def serve(argv: Sequence[str] | None = None) -> int:
             f"region: {emulator.region}",
             f"data sources: {ids}",
             "",
-            "# environment for clients (tea ignores NO_PROXY: unset any HTTP(S)_PROXY):",
+            "# environment for clients:",
             *(f"export {name}={value}" for name, value in emulator.env().items()),
-            "unset HTTP_PROXY HTTPS_PROXY ALL_PROXY http_proxy https_proxy all_proxy",
+            "# With HTTP(S)_PROXY set, pulumi-mms honours NO_PROXY (`export NO_PROXY=127.0.0.1`); other",
+            "# tea-based clients (the official SDK) ignore NO_PROXY: unset the proxy variables for them.",
             "",
             "Press Ctrl-C to stop.",
         ]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,29 +17,10 @@ from pulumi_mms.cli.render import MASK, PROGRESS, label
 from pulumi_mms.core.model import DataSource
 from pulumi_mms.testing import HttpError, MmsEmulator
 
-SOURCE = 2000015
+from .run import SCRIPT, SOURCE, clean_env, cli, one_line_error
+
 PASSWORD = "pw-cli-distinctive-42"
 ROOT = Path(__file__).resolve().parents[2]
-_SCRIPT = shutil.which("pulumi-mms", path=str(Path(sys.executable).parent)) or "pulumi-mms"
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The test's environment without proxies or cloud settings, plus `extra`."""
-    dropped = ("ALIBABA_CLOUD_", "ALICLOUD_", "MMS_")
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(dropped) and "proxy" not in name.lower()
-    }
-    env["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
-    return {**env, **extra}
-
-
-def cli(
-    *args: str, env: dict[str, str], python_flags: tuple[str, ...] = ()
-) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, *python_flags, _SCRIPT, *args] if python_flags else [_SCRIPT, *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.fixture
@@ -59,7 +38,7 @@ def env(mms_emulator: MmsEmulator) -> dict[str, str]:
 
 
 def test_the_console_script_is_installed() -> None:
-    assert Path(_SCRIPT).is_file(), "run `.venv/bin/pip install -e '.[dev]'`"
+    assert Path(SCRIPT).is_file(), "run `.venv/bin/pip install -e '.[dev]'`"
 
 
 def test_get_shows_a_table_for_people(env: dict[str, str]) -> None:
@@ -125,15 +104,6 @@ def test_endpoint_and_protocol_flags_win_over_the_environment(mms_emulator: MmsE
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["data"]["id"] == SOURCE
-
-
-def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
-    return lines[0]
 
 
 def test_not_found_exits_3(env: dict[str, str]) -> None:
@@ -206,7 +176,7 @@ def test_get_does_not_import_pulumi(env: dict[str, str]) -> None:
 
 def test_emulator_command_prints_how_to_use_it() -> None:
     process = subprocess.Popen(
-        [_SCRIPT, "emulator", "--port", "0"], env=clean_env(), stdout=subprocess.PIPE, text=True
+        [SCRIPT, "emulator", "--port", "0"], env=clean_env(), stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
@@ -331,4 +301,4 @@ def test_list_filters_and_outputs(mms_emulator: MmsEmulator, env: dict[str, str]
     assert "1 data source(s)" in table.stdout
     bad = cli("list", "--name-regex", "(", env=env)
     assert bad.returncode == 2
-    assert "name_regex" in bad.stderr
+    assert "invalid --name-regex: --name-regex is not a valid regular expression" in bad.stderr
