@@ -102,7 +102,7 @@ def read_list(
     client: MmsClient, api: ReadApi[T], *, name_regex: str | None = None, **arguments: Any
 ) -> Listing[T]:
     """Every item of a List* API matching its filters and `name_regex` (searched in each item's name)."""
-    pattern = discovery.check_filters(name_regex=name_regex)
+    pattern = discovery.check_filters(name_regex=name_regex).name_regex
     check(api, arguments)
     items = [
         item for item in list_all(client, api, **arguments) if pattern is None or pattern.search(_name(item))
