@@ -7,13 +7,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping
+from concurrent import futures
 from typing import Any
 
 import grpc
 import pulumi
-from google.protobuf import struct_pb2
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 
 from pulumi_mms import MmsDataSource
 
@@ -47,9 +48,10 @@ def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
 class DynamicHost:
     """A `python -m pulumi.dynamic` subprocess and a gRPC stub to it."""
 
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, engine: str | None = None) -> None:
+        """`engine`: the address of an engine (see `EngineLog`), passed as the engine passes its own."""
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pulumi.dynamic"],
+            [sys.executable, "-m", "pulumi.dynamic", *([engine] if engine else [])],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env={**os.environ, **(env or {}), "PULUMI_PROJECT": "test"},
@@ -86,8 +88,15 @@ class DynamicHost:
         response = self.stub.Create(provider_pb2.CreateRequest(urn=URN, properties=to_struct(props)))
         return response.id, from_struct(response.properties)
 
-    def read(self, id_: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
-        response = self.stub.Read(provider_pb2.ReadRequest(id=id_, urn=URN, properties=to_struct(props)))
+    def read(
+        self, id_: str, props: Mapping[str, Any], inputs: Mapping[str, Any] | None = None
+    ) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        """A refresh sends the state's outputs as `props`; a read by id (`Resource.get`) sends only the
+        program's `inputs`."""
+        request = provider_pb2.ReadRequest(id=id_, urn=URN, properties=to_struct(props))
+        if inputs is not None:
+            request.inputs.CopyFrom(to_struct(inputs))
+        response = self.stub.Read(request)
         return response.id, from_struct(response.properties), from_struct(response.inputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,5 +109,30 @@ class DynamicHost:
         self.stub.Delete(provider_pb2.DeleteRequest(id=id_, urn=URN, properties=to_struct(props)))
 
 
+class EngineLog(engine_pb2_grpc.EngineServicer):
+    """A stand-in for the engine's log service on 127.0.0.1: records what providers log, and on what."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[str, str, str]] = []  # (severity, urn, message)
+        self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        engine_pb2_grpc.add_EngineServicer_to_server(self, self.server)
+        self.address = f"127.0.0.1:{self.server.add_insecure_port('127.0.0.1:0')}"
+        self.server.start()
+
+    def Log(self, request: engine_pb2.LogRequest, context: Any) -> empty_pb2.Empty:
+        severity = engine_pb2.LogSeverity.Name(request.severity).lower()
+        self.records.append((severity, request.urn, request.message))
+        return empty_pb2.Empty()
+
+    def close(self) -> None:
+        self.server.stop(None)
+
+
+def rpc_error_last_line(error: grpc.RpcError) -> str:
+    """The last line of what the host reports for a failed call (the engine prints it as the error)."""
+    details = error.details() if isinstance(error, grpc.Call) else str(error)
+    return (details or "").rstrip().splitlines()[-1]
+
+
 UNKNOWN = rpc.UNKNOWN
-__all__ = ["UNKNOWN", "DynamicHost", "pulumi", "serialized_provider"]
+__all__ = ["UNKNOWN", "DynamicHost", "EngineLog", "pulumi", "rpc_error_last_line", "serialized_provider"]

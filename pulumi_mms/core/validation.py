@@ -19,7 +19,8 @@ from .errors import ValidationError
 LANGUAGES: tuple[str, ...] = ("zh_CN", "en_US")
 """The languages the API describes configuration items in."""
 
-MAX_SOURCE_ID = 2**63 - 1
+MAX_SOURCE_ID = 2**53 - 1
+"""The largest id Pulumi carries exactly: it passes numbers as doubles, and 2^53 + 1 arrives as 2^53."""
 MAX_WAIT_TIMEOUT_S = 86_400
 _DIGITS = re.compile(r"^[0-9]+$")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
@@ -82,6 +83,14 @@ def source_id(value: Any, argument: str = "source_id") -> int:
         number = int(value)
     elif isinstance(value, str) and _DIGITS.match(value.strip()) and len(value.strip()) <= 19:
         number = int(value.strip())
+    if number is not None and number > MAX_SOURCE_ID:
+        raise refuse(
+            argument,
+            "a positive integer data source id of at most 2^53 - 1 (Pulumi passes numbers as doubles: "
+            "a larger id would silently read another data source)",
+            value,
+            fix="no Pulumi program can hold this id exactly; read the data source with the MaxCompute API",
+        )
     if number is None or not 0 < number <= MAX_SOURCE_ID:
         raise refuse(argument, "a positive integer data source id (e.g. 2000015)", value)
     return number

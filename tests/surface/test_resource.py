@@ -6,15 +6,26 @@ import base64
 from collections.abc import Iterator
 from typing import Any
 
+import grpc
+import pulumi
 import pytest
 
-from pulumi_mms import DEFAULT_DRIFT_FIELDS, MmsDataSource, ValidationError
+from pulumi_mms import DEFAULT_DRIFT_FIELDS, MmsDataSource, MmsDataSourceArgs, ValidationError
 from pulumi_mms.surface.drift import is_unknown
 from pulumi_mms.testing import MmsEmulator
-from tests.dynamic_host import TYPE_TOKEN, UNKNOWN, DynamicHost, serialized_provider
-from tests.programs import run_program
+from tests.dynamic_host import (
+    TYPE_TOKEN,
+    UNKNOWN,
+    URN,
+    DynamicHost,
+    EngineLog,
+    rpc_error_last_line,
+    serialized_provider,
+)
+from tests.programs import RecordingMocks, run_program
 
 SOURCE = 2000015
+STARTING = {"status": "STARTING", "agentIsOnline": False}
 
 
 @pytest.fixture
@@ -22,18 +33,20 @@ def provider() -> str:
     return serialized_provider()
 
 
+def host_config(emu: MmsEmulator) -> dict[str, str]:
+    return {
+        "mms:region": "cn-shanghai",
+        "mms:endpoint": emu.endpoint,
+        "mms:protocol": "http",
+        "mms:accessKey": emu.access_key_id,
+        "mms:secretKey": emu.access_key_secret,
+    }
+
+
 @pytest.fixture
 def host(mms_emulator: MmsEmulator) -> Iterator[DynamicHost]:
     host = DynamicHost()
-    host.configure(
-        {
-            "mms:region": "cn-shanghai",
-            "mms:endpoint": mms_emulator.endpoint,
-            "mms:protocol": "http",
-            "mms:accessKey": mms_emulator.access_key_id,
-            "mms:secretKey": mms_emulator.access_key_secret,
-        }
-    )
+    host.configure(host_config(mms_emulator))
     yield host
     host.close()
 
@@ -286,9 +299,7 @@ def test_wait_for_fails_the_preview_of_a_failed_data_source(
 def test_create_waits_until_ready_and_outputs_the_ready_state(
     host: DynamicHost, provider: str, mms_emulator: MmsEmulator
 ) -> None:
-    mms_emulator.script_states(
-        SOURCE, [{"status": "STARTING", "agentIsOnline": False}, {"status": "STARTED", "agentIsOnline": True}]
-    )
+    mms_emulator.script_states(SOURCE, [STARTING, {"status": "STARTED", "agentIsOnline": True}])
     checked, failures = host.check({}, news(provider, wait_for="ready", wait_timeout=30))
     assert failures == []
     assert checked["status"] == "STARTING"  # the preview shows the current state
@@ -303,3 +314,157 @@ def test_bad_wait_arguments_are_check_failures(host: DynamicHost, provider: str)
     assert [field for field, _ in failures] == ["wait_for"]
     _, failures = host.check({}, news(provider, wait_timeout=10))
     assert [field for field, _ in failures] == ["wait_timeout"]
+
+
+# -- MmsDataSource.get: a read by id, as generated resources have -------------------------------------
+
+
+class HostMocks(RecordingMocks):
+    """Mocks that hand `MmsDataSource` reads to the real host, as the engine does for `Resource.get`."""
+
+    def __init__(self, host: DynamicHost) -> None:
+        super().__init__()
+        self.host = host
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        super().new_resource(args)
+        assert args.resource_id, "only reads are handed to the host here"
+        # The engine's Read for a `get`: no state, only the inputs the program registered.
+        id_, outs, _ = self.host.read(args.resource_id, {}, inputs=dict(args.inputs))
+        return id_, outs
+
+
+def test_get_reads_a_data_source_by_id_through_the_host(host: DynamicHost, mms_emulator: MmsEmulator) -> None:
+    def program() -> Any:
+        ds = MmsDataSource.get("existing", "2000015")
+        return pulumi.Output.all(ds.id, ds.source_id, ds.name, ds.status, ds.dst_projects)
+
+    run = run_program(program, preview=False, config={}, mocks=HostMocks(host))
+    assert run.value == [str(SOURCE), SOURCE, "demo", "STARTED", ["mms_test1"]]
+    [read] = run.of_type(TYPE_TOKEN)
+    assert set(read.inputs) == {"__provider"}  # a read sends no source_id: the id is the resource's
+    assert mms_emulator.stats.requests == 1
+
+
+def test_get_of_a_vanished_id_is_an_error_that_says_so(host: DynamicHost, provider: str) -> None:
+    with pytest.raises(grpc.RpcError) as caught:
+        host.read("777", {}, inputs={"__provider": provider})
+    last = rpc_error_last_line(caught.value)
+    assert last.startswith("pulumi_mms.core.errors.DataSourceNotFound: data source 777 does not exist")
+    assert "Fix: " in last
+
+
+def test_get_checks_a_plain_id_in_the_program(mms_emulator: MmsEmulator) -> None:
+    with pytest.raises(ValidationError, match="invalid id: id must be a positive integer") as caught:
+        MmsDataSource.get("bad", "abc")
+    assert isinstance(caught.value, pulumi.RunError)  # printed by Pulumi as one line
+    assert mms_emulator.stats.requests == 0
+
+
+# -- errors from create, update and read reach the user as one line with the fix ---------------------
+
+
+def _host_frames(details: str) -> list[str]:
+    return [line for line in details.splitlines() if line.strip().startswith("File ")]
+
+
+def test_errors_from_create_update_and_read_end_in_one_line_with_the_fix(
+    host: DynamicHost, provider: str, mms_emulator: MmsEmulator
+) -> None:
+    checked, _ = host.check({}, news(provider, wait_for="ready", wait_timeout=5))
+    _, state = host.create(checked)
+    mms_emulator.update_data_source(
+        SOURCE, status="START_FAILED", agentIsOnline=False, errMsg="bad keytab\nsee the agent log"
+    )
+    starting = {**checked, "status": "STARTING"}  # what a preview saw before the failure
+    calls = {
+        "create": lambda: host.create(starting),
+        "update": lambda: host.update(str(SOURCE), state, starting),
+    }
+    for name, call in calls.items():
+        with pytest.raises(grpc.RpcError) as caught:
+            call()
+        details = caught.value.details()
+        last = rpc_error_last_line(caught.value)
+        assert last.startswith("pulumi_mms.core.errors.NotReady: data source 2000015 failed"), name
+        assert "bad keytab see the agent log" in last  # the service's multi-line errMsg, on one line
+        assert last.endswith("Fix: fix the data source (see its errMsg) and start it again"), name
+        ours = [frame for frame in _host_frames(details) if "pulumi_mms" in frame]
+        assert len(ours) == 1, ours  # the host's frames and where we raise: none of our internals
+
+    broken = DynamicHost()
+    try:
+        broken.configure({**HOST_CONFIG_UNREACHABLE})
+        with pytest.raises(grpc.RpcError) as caught:
+            broken.read(str(SOURCE), state)
+        last = rpc_error_last_line(caught.value)
+        assert last.startswith(
+            "pulumi_mms.core.errors.ServiceUnavailable: data source 2000015: could not reach"
+        )
+        assert "Fix: " in last
+    finally:
+        broken.close()
+
+
+HOST_CONFIG_UNREACHABLE = {
+    "mms:region": "cn-shanghai",
+    "mms:endpoint": "127.0.0.1:9",
+    "mms:protocol": "http",
+    "mms:accessKey": "x",
+    "mms:secretKey": "y",
+    "mms:maxRetries": "0",
+}
+
+
+# -- wait_for progress goes to the engine's log, on the resource ---------------------------------------
+
+
+def test_wait_progress_is_logged_on_the_resource(provider: str, mms_emulator: MmsEmulator) -> None:
+    engine = EngineLog()
+    host = DynamicHost(engine=engine.address)  # as the engine starts a provider plugin
+    try:
+        host.configure(host_config(mms_emulator))
+        mms_emulator.script_states(SOURCE, [STARTING, STARTING, {"status": "STARTED", "agentIsOnline": True}])
+        checked, _ = host.check({}, news(provider, wait_for="ready", wait_timeout=30))
+        _, outs = host.create(checked)
+        assert outs["status"] == "STARTED"
+    finally:
+        stderr = host.close()
+        engine.close()
+    assert engine.records == [
+        ("info", URN, "waiting for data source 2000015 to be ready: status STARTING, agent offline")
+    ]
+    assert "waiting for data source" not in stderr
+
+
+def test_without_an_engine_wait_progress_goes_to_the_hosts_stderr(
+    host: DynamicHost, provider: str, mms_emulator: MmsEmulator
+) -> None:
+    mms_emulator.script_states(SOURCE, [STARTING, STARTING, {"status": "STARTED", "agentIsOnline": True}])
+    checked, _ = host.check({}, news(provider, wait_for="ready", wait_timeout=30))
+    host.create(checked)
+    assert "info: waiting for data source 2000015 to be ready: status STARTING" in host.close()
+
+
+# -- MmsDataSourceArgs, as generated SDKs take arguments ------------------------------------------------
+
+
+def test_args_class_and_keywords_register_the_same_inputs() -> None:
+    def program() -> None:
+        MmsDataSource("kw", source_id=SOURCE, drift_fields=["status"], opts=pulumi.ResourceOptions())
+        MmsDataSource(
+            "pos", MmsDataSourceArgs(source_id=SOURCE, drift_fields=["status"]), pulumi.ResourceOptions()
+        )
+        MmsDataSource("named", args=MmsDataSourceArgs(source_id=SOURCE, drift_fields=["status"]))
+
+    run = run_program(program, preview=True, config={})
+    kw, pos, named = run.of_type(TYPE_TOKEN)
+    assert kw.inputs == pos.inputs == named.inputs
+    assert kw.inputs["source_id"] == SOURCE
+
+
+def test_args_class_values_are_checked_like_keywords() -> None:
+    with pytest.raises(ValidationError, match="drift_fields"):
+        MmsDataSource("bad", MmsDataSourceArgs(source_id=SOURCE, drift_fields=["nope"]))
+    with pytest.raises(TypeError, match="source_id given both"):
+        MmsDataSource("both", source_id=SOURCE, args=MmsDataSourceArgs(source_id=SOURCE))
