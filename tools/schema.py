@@ -43,6 +43,7 @@ from pulumi_mms.core.settings import SETTINGS, SettingSpec
 from pulumi_mms.surface import drift
 from pulumi_mms.surface.data_source_function import get_mms_data_source, get_mms_data_source_output
 from pulumi_mms.surface.data_sources_function import get_mms_data_sources, get_mms_data_sources_output
+from pulumi_mms.surface.generated_types import MmsDataSourceArgs
 from pulumi_mms.surface.resource import MmsDataSource
 
 PACKAGE = "mms"
@@ -85,7 +86,9 @@ class Resource:
     """A resource: its class (inputs from `__init__`), the model of its state and how state maps to it.
 
     `state` lists model fields kept as outputs; `renamed` maps a model field to its output name (Pulumi
-    drops an output named `id`); `notes` appends a sentence to a property's description.
+    drops an output named `id`); `notes` appends a sentence to a property's description. `args` is the
+    resource's arguments class: when given, input types come from its `__init__` (the resource's own
+    also takes the class itself), descriptions still from the resource's.
     """
 
     name: str
@@ -96,6 +99,7 @@ class Resource:
     always_set: Sequence[str] = ()
     replace_on_changes: Sequence[str] = ()
     notes: Mapping[str, str] = attrs.field(factory=dict)
+    args: type | None = None
 
 
 def functions() -> tuple[Function, ...]:
@@ -137,6 +141,7 @@ def resources() -> tuple[Resource, ...]:
             MmsDataSource,
             DataSource,
             drift.STATE_FIELDS,
+            args=MmsDataSourceArgs,
             renamed={"id": "source_id"},
             always_set=("source_id",),
             replace_on_changes=("source_id",),
@@ -264,7 +269,7 @@ def model_properties(
 # -- inputs from signatures and docstrings ---------------------------------------------------------------
 
 _PARAM = re.compile(r"^:param\s+(?:\S+\s+)?(\w+):\s*(.*)$")
-_SKIPPED_PARAMS = ("self", "resource_name", "opts")
+_SKIPPED_PARAMS = ("self", "__self__", "resource_name", "opts")
 
 
 def param_docs(func: Callable[..., Any]) -> tuple[str, dict[str, str]]:
@@ -348,7 +353,8 @@ def function_spec(function: Function, registry: TypeRegistry) -> dict[str, Any]:
 
 def resource_spec(resource: Resource, registry: TypeRegistry) -> dict[str, Any]:
     init = resource.cls.__dict__["__init__"]
-    inputs, required_inputs = input_properties(init, init, registry, resource.name, resource.notes)
+    signature = init if resource.args is None else resource.args.__init__
+    inputs, required_inputs = input_properties(signature, init, registry, resource.name, resource.notes)
     for name in resource.replace_on_changes:
         inputs[to_camel(name)]["replaceOnChanges"] = True
     state = model_properties(
