@@ -34,16 +34,6 @@ GOLDEN = sorted(STATE_DIR.glob("*.json"))
 ABOVE_2_53 = 2**53 + 1
 
 
-def host_config(emu: MmsEmulator) -> dict[str, str]:
-    return {
-        "mms:region": "cn-shanghai",
-        "mms:endpoint": emu.endpoint,
-        "mms:protocol": "http",
-        "mms:accessKey": emu.access_key_id,
-        "mms:secretKey": emu.access_key_secret,
-    }
-
-
 @pytest.fixture(scope="module")
 def engine() -> Iterator[EngineLog]:
     log = EngineLog()
@@ -54,7 +44,7 @@ def engine() -> Iterator[EngineLog]:
 @pytest.fixture
 def host(mms_emulator: MmsEmulator, engine: EngineLog) -> Iterator[DynamicHost]:
     host = DynamicHost(engine=engine.address)
-    host.configure(host_config(mms_emulator))
+    host.configure(stack_config(mms_emulator))
     yield host
     host.close()
 
@@ -203,7 +193,7 @@ def write_golden(release: str) -> Path:
     with MmsEmulator() as emu:
         host = DynamicHost()
         try:
-            host.configure(host_config(emu))
+            host.configure(stack_config(emu))
             for program in programs:
                 inputs, failures = host.check({}, {"__provider": provider, **program})
                 assert not failures, failures

@@ -13,6 +13,7 @@ import pytest
 from pulumi_mms import DEFAULT_DRIFT_FIELDS, MmsDataSource, MmsDataSourceArgs, ValidationError
 from pulumi_mms.surface.drift import is_unknown
 from pulumi_mms.testing import MmsEmulator
+from tests.clients import stack_config
 from tests.dynamic_host import (
     TYPE_TOKEN,
     UNKNOWN,
@@ -26,6 +27,14 @@ from tests.programs import RecordingMocks, run_program
 
 SOURCE = 2000015
 STARTING = {"status": "STARTING", "agentIsOnline": False}
+HOST_CONFIG_UNREACHABLE = {
+    "mms:region": "cn-shanghai",
+    "mms:endpoint": "127.0.0.1:9",
+    "mms:protocol": "http",
+    "mms:accessKey": "x",
+    "mms:secretKey": "y",
+    "mms:maxRetries": "0",
+}
 
 
 @pytest.fixture
@@ -33,20 +42,10 @@ def provider() -> str:
     return serialized_provider()
 
 
-def host_config(emu: MmsEmulator) -> dict[str, str]:
-    return {
-        "mms:region": "cn-shanghai",
-        "mms:endpoint": emu.endpoint,
-        "mms:protocol": "http",
-        "mms:accessKey": emu.access_key_id,
-        "mms:secretKey": emu.access_key_secret,
-    }
-
-
 @pytest.fixture
 def host(mms_emulator: MmsEmulator) -> Iterator[DynamicHost]:
     host = DynamicHost()
-    host.configure(host_config(mms_emulator))
+    host.configure(stack_config(mms_emulator))
     yield host
     host.close()
 
@@ -231,16 +230,7 @@ def test_provider_reads_credentials_in_the_host_only(host: DynamicHost, provider
     # The same serialized provider works in a host configured differently: nothing was captured.
     bad_host = DynamicHost()
     try:
-        bad_host.configure(
-            {
-                "mms:region": "cn-shanghai",
-                "mms:endpoint": "127.0.0.1:9",
-                "mms:protocol": "http",
-                "mms:accessKey": "x",
-                "mms:secretKey": "y",
-                "mms:maxRetries": "0",
-            }
-        )
+        bad_host.configure(HOST_CONFIG_UNREACHABLE)
         _, failures = bad_host.check({}, news(provider))
         assert len(failures) == 1
         assert "could not reach" in failures[0][1]
@@ -394,7 +384,7 @@ def test_errors_from_create_update_and_read_end_in_one_line_with_the_fix(
 
     broken = DynamicHost()
     try:
-        broken.configure({**HOST_CONFIG_UNREACHABLE})
+        broken.configure(HOST_CONFIG_UNREACHABLE)
         with pytest.raises(grpc.RpcError) as caught:
             broken.read(str(SOURCE), state)
         last = rpc_error_last_line(caught.value)
@@ -406,16 +396,6 @@ def test_errors_from_create_update_and_read_end_in_one_line_with_the_fix(
         broken.close()
 
 
-HOST_CONFIG_UNREACHABLE = {
-    "mms:region": "cn-shanghai",
-    "mms:endpoint": "127.0.0.1:9",
-    "mms:protocol": "http",
-    "mms:accessKey": "x",
-    "mms:secretKey": "y",
-    "mms:maxRetries": "0",
-}
-
-
 # -- wait_for progress goes to the engine's log, on the resource ---------------------------------------
 
 
@@ -423,7 +403,7 @@ def test_wait_progress_is_logged_on_the_resource(provider: str, mms_emulator: Mm
     engine = EngineLog()
     host = DynamicHost(engine=engine.address)  # as the engine starts a provider plugin
     try:
-        host.configure(host_config(mms_emulator))
+        host.configure(stack_config(mms_emulator))
         mms_emulator.script_states(SOURCE, [STARTING, STARTING, {"status": "STARTED", "agentIsOnline": True}])
         checked, _ = host.check({}, news(provider, wait_for="ready", wait_timeout=30))
         _, outs = host.create(checked)
