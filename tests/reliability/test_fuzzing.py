@@ -36,7 +36,7 @@ from pulumi_mms import (
 from pulumi_mms.core.model import DataSource, GetMmsDataSourceResponse, wire_name
 from pulumi_mms.core.settings import MAX_CONCURRENCY, MAX_TIMEOUT_MS, SETTINGS
 from pulumi_mms.surface.data_source_function import Lookup
-from pulumi_mms.surface.resource import _inputs_problems
+from pulumi_mms.surface.resource import _checked_inputs
 from pulumi_mms.testing import MmsEmulator
 
 from ..programs import UNKNOWN, run_program
@@ -318,10 +318,10 @@ resource_arguments = ("source_id", "name", "with_config", "lang", "drift_fields"
 @FUZZ
 @given(values=st.tuples(*[anything for _ in resource_arguments]))
 def test_resource_arguments_fail_by_property(values: tuple[Any, ...]) -> None:
-    _, failures = _inputs_problems(dict(zip(resource_arguments, values, strict=True)))
-    for failure in failures:
-        assert failure.property in resource_arguments
-        assert failure.reason
+    _, errors = _checked_inputs(dict(zip(resource_arguments, values, strict=True)))
+    for error in errors:
+        assert error.argument in resource_arguments
+        assert str(error).startswith(f"invalid {error.argument}: ")
 
 
 def unknown_output() -> pulumi.Output[Any]:
