@@ -150,7 +150,7 @@ def wait_timeout(value: Any, argument: str = "wait_timeout") -> float:
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))
-        or not (math.isfinite(value) and 1 <= value <= MAX_WAIT_TIMEOUT_S)
+        or not 1 <= value <= MAX_WAIT_TIMEOUT_S  # also refuses nan and inf, and never overflows
     ):
         raise refuse(argument, f"seconds between 1 and {MAX_WAIT_TIMEOUT_S}", value)
     return float(value)

@@ -97,3 +97,10 @@ def test_bad_wait_arguments(wait_for: object, timeout: object, argument: str) ->
     with pytest.raises(ValidationError) as caught:
         Wait.parse(wait_for, timeout)
     assert caught.value.argument == argument
+
+
+@pytest.mark.parametrize("timeout", [10**400, float("nan"), float("inf"), 0.5, True, "60"])
+def test_a_timeout_out_of_range_is_a_validation_error_never_an_overflow(timeout: object) -> None:
+    with pytest.raises(ValidationError, match="seconds between 1 and 86400") as caught:
+        Wait.parse("ready", timeout)
+    assert caught.value.argument == "wait_timeout"
