@@ -436,3 +436,26 @@ def test_an_sts_endpoint_over_plain_http_must_be_loopback() -> None:
         Settings.resolve({"mms:stsEndpoint": "http://sts.aliyuncs.com"}.get, {})
     assert caught.value.argument == "stsEndpoint"
     assert "plain HTTP only to 127.0.0.1" in str(caught.value)
+
+
+def test_assume_role_in_the_dynamic_host(mms_emulator: MmsEmulator, sts: StsService) -> None:
+    """The resource's provider, in the real `python -m pulumi.dynamic` host, assumes the configured role."""
+    from tests.clients import stack_config
+    from tests.dynamic_host import DynamicHost, serialized_provider
+
+    sts.add_role(ROLE_ARN, external_id="ext-7")
+    mms_emulator.deny(mms_emulator.access_key_id)
+    role = json.dumps({"roleArn": ROLE_ARN, "externalId": "ext-7", "sessionName": "host"})
+    host = DynamicHost()
+    try:
+        host.configure(
+            stack_config(mms_emulator, **{"mms:assumeRole": role, "mms:stsEndpoint": sts.endpoint})
+        )
+        inputs, failures = host.check({}, {"__provider": serialized_provider(), "source_id": SOURCE})
+        assert failures == []
+        assert inputs["name"] == mms_emulator.data_source(SOURCE)["name"]
+    finally:
+        stderr = host.close()
+    [call] = sts.calls
+    assert (call.session_name, call.caller_access_key_id) == ("host", mms_emulator.access_key_id)
+    assert mms_emulator.access_key_secret not in stderr
