@@ -14,6 +14,7 @@ from typing import Any
 from pydantic.alias_generators import to_snake
 
 from pulumi_mms.core.settings import SETTINGS
+from tools.schema import alicloud_name
 
 _MARKERS = "<!-- {name}:start -->\n{body}<!-- {name}:end -->"
 
@@ -96,7 +97,7 @@ def settings_block(_schema: Mapping[str, Any]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for setting in SETTINGS:
-        alicloud = f"`alicloud:{setting.alicloud_key}`" if setting.alicloud_key else ""
+        alicloud = alicloud_name(setting) if setting.alicloud_key else ""
         env = ", ".join(f"`{name}`" for name in setting.env)
         shown = setting.default if isinstance(setting.default, str) else json.dumps(setting.default)
         default = "" if setting.default is None else f"`{shown}`"

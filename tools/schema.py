@@ -379,12 +379,19 @@ def resource_spec(resource: Resource, registry: TypeRegistry) -> dict[str, Any]:
     return spec
 
 
+def alicloud_name(setting: SettingSpec) -> str:
+    """How the pulumi-alicloud key a setting falls back to is named: `alicloud:region`, or the
+    `sts` entry of `alicloud:endpoints`."""
+    config_key, _, entry = (setting.alicloud_key or "").partition(".")
+    return f"the `{entry}` entry of `alicloud:{config_key}`" if entry else f"`alicloud:{config_key}`"
+
+
 def setting_property(setting: SettingSpec, registry: TypeRegistry) -> dict[str, Any]:
     """The property spec of one setting: type (an object setting refers to its type), description,
     default and environment variables, all from `SETTINGS`."""
     description = setting.description
     if setting.alicloud_key:
-        description += f" Falls back to `alicloud:{setting.alicloud_key}`."
+        description += f" Falls back to {alicloud_name(setting)}."
     spec: dict[str, Any]
     if setting.type == "object":
         ref = f"{PACKAGE}:config/{setting.key}:{setting.key}"

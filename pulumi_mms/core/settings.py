@@ -62,6 +62,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "endpoint",
         "Endpoint override as host[:port]; by default it is derived from the region as the official "
         "SDK derives it.",
+        alicloud_key="endpoints.maxcompute",
         env=("MMS_ENDPOINT",),
     ),
     SettingSpec("protocol", "`https` or `http`.", env=("MMS_PROTOCOL",), default="https"),
@@ -128,6 +129,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "The STS endpoint assumeRole calls, as host[:port] (HTTPS); by default sts.aliyuncs.com (or "
         "sts.<ALIBABA_CLOUD_STS_REGION>.aliyuncs.com). `http://127.0.0.1:<port>` reaches a local STS "
         "such as the emulator's.",
+        alicloud_key="endpoints.sts",
     ),
     SettingSpec(
         "maxRetries", "Retries after the first attempt.", type="integer", default=3, minimum=0, maximum=100
@@ -557,7 +559,13 @@ def _layers(explicit: Mapping[str, Any], lookup: ConfigLookup, env: Mapping[str,
 
     def alicloud(key: str) -> tuple[Any, str] | None:
         name = SPECS[key].alicloud_key
-        return found(lookup(f"alicloud:{name}"), f"config alicloud:{name}") if name else None
+        if not name:
+            return None
+        config_key, _, entry = name.partition(".")
+        raw = lookup(f"alicloud:{config_key}")
+        if entry and raw not in (None, ""):
+            raw = _endpoints_entry(key, raw, entry, f"config alicloud:{config_key}")
+        return found(raw, f"config alicloud:{name}")
 
     def environment(key: str) -> tuple[Any, str] | None:
         return next(((env[name], f"env {name}") for name in SPECS[key].env if env.get(name)), None)
@@ -568,6 +576,18 @@ def _layers(explicit: Mapping[str, Any], lookup: ConfigLookup, env: Mapping[str,
         alicloud,
         environment,
     ]
+
+
+def _endpoints_entry(key: str, raw: Any, entry: str, origin: str) -> Any:
+    """The `entry` of pulumi-alicloud's `endpoints` config: a list of objects (or one object)."""
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        value = None
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, Mapping) for item in items):
+        raise validation.refuse(key, "a list of objects such as [{sts: ...}]", raw, origin=origin)
+    return next((item[entry] for item in items if item.get(entry) not in (None, "")), None)
 
 
 _ENV_LAYER = 3

@@ -262,3 +262,17 @@ def test_bad_assume_role_is_an_error_naming_the_property(value: Any, fragment: s
     assert caught.value.argument == "assumeRole"
     assert fragment in str(caught.value)
     assert "config alicloud:assumeRole" in str(caught.value)
+
+
+def test_pulumi_alicloud_endpoints_give_the_maxcompute_and_sts_endpoints() -> None:
+    endpoints = json.dumps([{"sts": "sts-vpc.cn-shanghai.aliyuncs.com"}, {"maxcompute": "mc.internal:8443"}])
+    chosen = Settings.resolve(config({"alicloud:endpoints": endpoints}), {})
+    assert (chosen.endpoint, chosen.sts_endpoint) == ("mc.internal:8443", "sts-vpc.cn-shanghai.aliyuncs.com")
+    both = config({"alicloud:endpoints": endpoints, "mms:endpoint": "127.0.0.1:9"})
+    assert Settings.resolve(both, {}).endpoint == "127.0.0.1:9"
+    assert Settings.resolve(config({"alicloud:endpoints": json.dumps([{"ecs": "x"}])}), {}).endpoint is None
+    for bad in ("not json", json.dumps(["sts.aliyuncs.com"])):
+        with pytest.raises(ValidationError) as caught:
+            Settings.resolve(config({"alicloud:endpoints": bad}), {})
+        assert caught.value.argument == "endpoint"
+        assert "(from config alicloud:endpoints)" in str(caught.value)
