@@ -20,8 +20,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=int, default=1, help="generated data sources")
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--connection-delay-ms", type=int, default=0)
+    parser.add_argument("--config-items", type=int, default=0, help="config items of the first source")
     args = parser.parse_args(argv)
     records = generate_data_sources(args.sources)
+    if args.config_items:
+        # distinct keys, cycling through the generated kinds of item (as benchmarks.parse renders them)
+        kinds = [item for record in generate_data_sources(8) for item in record["config"]]
+        records[0]["config"] = [
+            {**kinds[i % len(kinds)], "key": f"{kinds[i % len(kinds)]['key']}.{i}"}
+            for i in range(args.config_items)
+        ]
     emulator = MmsEmulator(records, latency_ms=args.latency_ms, connection_delay_ms=args.connection_delay_ms)
     with emulator:
         hello = {

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 class RemoteEmulator:
     """An MMS emulator in a child process; a context manager. `stats()` reads its counters."""
 
-    def __init__(self, sources: int = 1, *, latency_ms: int = 0, connection_delay_ms: int = 0) -> None:
+    def __init__(
+        self, sources: int = 1, *, latency_ms: int = 0, connection_delay_ms: int = 0, config_items: int = 0
+    ) -> None:
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -29,6 +31,8 @@ class RemoteEmulator:
                 str(latency_ms),
                 "--connection-delay-ms",
                 str(connection_delay_ms),
+                "--config-items",
+                str(config_items),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -45,7 +45,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_every_scenario_runs_in_quick_mode(quick: dict[str, Any]) -> None:
     ids = {r["id"] for r in quick["results"]}
-    assert {"B1", "B2", "B3", "B4", "B5", "B6", "B7"} <= ids
+    assert {"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10"} <= ids
     assert [r for r in quick["results"] if r["verdict"] == "ERROR"] == []
     assert quick["quick"] is True
     assert quick["machine"]["nproc"]
@@ -67,6 +67,11 @@ def test_b3_holds_under_remote_latency(tmp_path: Path) -> None:
     assert b3["figures"]["requests"] == 20
     assert 1 <= b3["figures"]["connections"] <= 16
     assert b3["figures"]["max_open_connections"] <= 16
+
+
+def test_b10_a_listing_asks_each_page_once(quick: dict[str, Any]) -> None:
+    listing = by_id(quick, "B10")[0]["figures"]
+    assert listing["requests_per_listing"] == listing["pages"]
 
 
 def test_b6_serialized_provider_is_under_1_kb_and_holds_no_secret(quick: dict[str, Any]) -> None:

@@ -105,15 +105,17 @@ class MmsBackend:
 
     def page_of(
         self,
-        match: Callable[[Mapping[str, Any]], bool],
+        match: Callable[[Mapping[str, Any]], bool] | None,
         start: int,
         stop: int,
         render: Callable[[Mapping[str, Any]], dict[str, Any]],
     ) -> tuple[list[dict[str, Any]], int]:
-        """`render` (which must copy) of the matching data sources from `start` to `stop`, ordered by id,
-        and how many match. Only the page is rendered: listing thousands costs one page of copies."""
+        """`render` (which must copy) of the matching data sources (all when `match` is None) from
+        `start` to `stop`, ordered by id, and how many match. Only the page is rendered: listing
+        thousands costs one page of copies."""
         with self._lock:
-            matches = [record for _, record in sorted(self._sources.items()) if match(record)]
+            ordered = [self._sources[i] for i in sorted(self._sources)]
+            matches = ordered if match is None else [record for record in ordered if match(record)]
             return [render(record) for record in matches[start:stop]], len(matches)
 
     def script_states(self, source_id: int, steps: Iterable[Mapping[str, Any]]) -> None:

@@ -98,6 +98,9 @@ def render_config_item(item: Any, lang: str) -> Any:
     return rendered
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def render_data_source(record: Mapping[str, Any], *, with_config: bool, lang: str) -> dict[str, Any]:
     """The ``data`` object of GetMmsDataSource for a stored record."""
     out: dict[str, Any] = {}
@@ -108,7 +111,7 @@ def render_data_source(record: Mapping[str, Any], *, with_config: bool, lang: st
             if with_config:
                 out[key] = [render_config_item(item, lang) for item in value or []]
             continue
-        out[key] = copy.deepcopy(value)
+        out[key] = value if isinstance(value, _SCALARS) else copy.deepcopy(value)
     if with_config and "config" not in out:
         out["config"] = []
     return out
@@ -152,9 +155,13 @@ def list_mms_data_sources(ctx: RequestContext) -> dict[str, Any]:
     region = ctx.query.get("region") or ""
     start = (page_num - 1) * page_size
     page, total = ctx.backend.page_of(
-        lambda record: name in str(record.get("name", "")).lower()
-        and (not kind or str(record.get("type", "")).lower() == kind)
-        and (not region or record.get("region") == region),
+        (
+            lambda record: name in str(record.get("name", "")).lower()
+            and (not kind or str(record.get("type", "")).lower() == kind)
+            and (not region or record.get("region") == region)
+        )
+        if name or kind or region
+        else None,
         start,
         start + page_size,
         render_list_item,
