@@ -103,11 +103,12 @@ def _stored_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """
     inputs, errors = _checked_inputs(props)
     dropped: dict[str, Any] = {}
+    subject = f"MmsDataSource {validation.show(drift.normalise(props.get('source_id')))}"
     while stale := [error for error in errors if error.argument in OPTIONS and error.argument not in dropped]:
         for error in stale:
             dropped[error.argument] = props.get(error.argument)
             host_log.warn(
-                f"MmsDataSource {validation.show(props.get('source_id'))}: ignoring the {error.argument} "
+                f"{subject}: ignoring the {error.argument} "
                 f"stored in state, which this release of pulumi-mms does not accept ({error}). "
                 f"Fix: give a valid {error.argument} in the program and run `pulumi up`"
             )

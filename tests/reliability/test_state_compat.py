@@ -105,7 +105,7 @@ def test_a_stored_value_this_release_refuses_is_dropped_with_a_warning(
     warnings = [(urn, message) for severity, urn, message in engine.records if severity == "warning"]
     urn, message = warnings[0]  # (a dropped wait_for also drops the wait_timeout that needs it)
     assert urn == URN  # attached to the resource
-    assert f"ignoring the {field} stored in state" in message
+    assert message.startswith(f"MmsDataSource {SOURCE}: ignoring the {field} stored in state")
     assert f"invalid {field}" in message
     assert "Fix: " in message
     assert not any("source_id" in message for _, message in warnings)
