@@ -28,6 +28,7 @@ from ..core.errors import (
     ValidationError,
 )
 from ..core.readiness import CONDITIONS
+from ..core.secrets import Scrubber
 from ..core.settings import SETTINGS, Settings
 from ..core.validation import LANGUAGES
 
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from ..core.client import MmsClient
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AUTH = 0, 1, 2, 3, 4
-REDACTED = "********"
 
 
 FIXES: tuple[tuple[type[MmsError], str], ...] = (
@@ -97,25 +97,11 @@ def exit_code(error: MmsError) -> int:
     return EXIT_ERROR
 
 
-class Redactor:
-    """Replaces known secret values in text: the secret settings as found in the environment or resolved.
-
-    Values shorter than MIN_SECRET are not secrets worth the name, and replacing them would garble output.
-    """
-
-    MIN_SECRET = 8
+class Redactor(Scrubber):
+    """The scrubber of the CLI: starts with the secret settings found in the environment."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:
-        self.secrets: set[str] = set()
-        self.add(*(environ.get(name) for spec in SETTINGS if spec.secret for name in spec.env))
-
-    def add(self, *values: str | None) -> None:
-        self.secrets.update(value for value in values if value and len(value) >= self.MIN_SECRET)
-
-    def __call__(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-        return text
+        super().__init__(environ.get(name) for spec in SETTINGS if spec.secret for name in spec.env)
 
 
 class _RedactingFormatter(logging.Formatter):
@@ -149,9 +135,9 @@ def _client(args: argparse.Namespace, redact: Redactor) -> MmsClient:
     return MmsClient(settings)
 
 
-def _print(text: str, redact: Redactor, show_secrets: bool = False) -> int:
-    # Password values the user asked to see are not scrubbed; everything else is.
-    sys.stdout.write(text if show_secrets else redact(text))
+def _print(text: str, redact: Redactor) -> int:
+    # Credentials are scrubbed even with --show-secrets (which only shows password config values).
+    sys.stdout.write(redact(text))
     return EXIT_OK
 
 
@@ -175,7 +161,7 @@ def _get(args: argparse.Namespace, redact: Redactor) -> int:
         text = render.table(response.data, show_secrets=args.show_secrets)
     else:
         text = _serialise(render.dump(response, show_secrets=args.show_secrets), args.output)
-    return _print(text, redact, args.show_secrets)
+    return _print(text, redact)
 
 
 def _progress(message: str) -> None:
@@ -191,7 +177,8 @@ def _list(args: argparse.Namespace, redact: Redactor) -> int:
     discovery.check_filters(**filters, arguments=LIST_FILTER_FLAGS)  # before any request, named by flag
     items = discovery.list_matching(_client(args, redact), **filters, arguments=LIST_FILTER_FLAGS)
     if args.output != "table":
-        return _print(_serialise(render.dump_list(items), args.output), redact)
+        body = render.dump_list(items, show_secrets=args.show_secrets)
+        return _print(_serialise(body, args.output), redact)
     width = None if args.wide else shutil.get_terminal_size().columns
     return _print(render.listing(items, width=width), redact)
 
@@ -279,6 +266,9 @@ def parser() -> argparse.ArgumentParser:
         "--wide",
         action="store_true",
         help="every column, however wide (default: as many as the terminal fits)",
+    )
+    listing.add_argument(
+        "--show-secrets", action="store_true", help="show password config values in -o json|yaml"
     )
     _connection_arguments(listing)
     listing.set_defaults(run=_list)

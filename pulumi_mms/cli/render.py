@@ -17,8 +17,8 @@ from enum import Enum
 from typing import Any
 
 from ..core.model import ConfigItem, DataSource, DataSourceSummary, GetMmsDataSourceResponse
+from ..core.secrets import MASK, mask_password_values
 
-MASK = "********"
 _COUNTER = re.compile(r"^(?P<kind>tables|partitions)_(?P<state>\w+)_num$")
 
 
@@ -142,12 +142,18 @@ def dump(response: GetMmsDataSourceResponse, *, show_secrets: bool = False) -> d
     Config items leave out their null fields (an item does not record which fields the service sent).
     """
     body: dict[str, Any] = response.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    items = body.get("data", {}).get("config")
-    for index, (dumped, item) in enumerate(zip(items or [], response.data.config or [], strict=True)):
-        items[index] = dumped = {key: value for key, value in dumped.items() if value is not None}
-        if "value" in dumped and not show_secrets:
-            dumped["value"] = config_value(item, show_secrets)
+    if "data" in body:
+        body["data"] = _dumped_source(body["data"], show_secrets)
     return body
+
+
+def _dumped_source(dumped: dict[str, Any], show_secrets: bool) -> dict[str, Any]:
+    """A dumped data source with null config fields left out and passwords masked (at any depth)."""
+    items = dumped.get("config")
+    if items:
+        items = [{k: v for k, v in item.items() if v is not None} for item in items]
+        dumped["config"] = items if show_secrets else mask_password_values(items)
+    return dumped
 
 
 def to_json(body: Any) -> str:
@@ -222,6 +228,9 @@ def listing(items: Sequence[DataSourceSummary], width: int | None = None) -> str
     return "\n".join([*_grid(rows, indent=""), "", footer]) + "\n"
 
 
-def dump_list(items: Sequence[DataSourceSummary]) -> list[dict[str, Any]]:
-    """Data sources as the API sent them (wire names, only the fields it had)."""
-    return [item.model_dump(mode="json", by_alias=True, exclude_unset=True) for item in items]
+def dump_list(items: Sequence[DataSourceSummary], *, show_secrets: bool = False) -> list[dict[str, Any]]:
+    """Data sources as the API sent them (wire names, only the fields it had); password values masked."""
+    return [
+        _dumped_source(item.model_dump(mode="json", by_alias=True, exclude_unset=True), show_secrets)
+        for item in items
+    ]

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 
+from .secrets import MASK, is_password_type, mask_password_values
+
 
 class DataSourceType(str, Enum):
     """The kind of system a data source migrates from."""
@@ -121,15 +123,17 @@ class ConfigItem:
 
     @property
     def is_password(self) -> bool:
-        """True when the value is a secret (the item is password-typed)."""
-        return self.type == ConfigItemType.PASSWORD
+        """True when the value is a secret: the item's type is `password`, in any case."""
+        return is_password_type(self.type)
 
     def __repr__(self) -> str:
         shown = []
         for name in fields_of(ConfigItem):
             value = getattr(self, name)
             if name == "value" and self.is_password and value is not None:
-                value = "***"
+                value = MASK
+            elif name == "sub_items":
+                value = mask_password_values(value)
             shown.append(f"{name}={value!r}")
         return f"ConfigItem({', '.join(shown)})"
 

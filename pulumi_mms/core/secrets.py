@@ -50,6 +50,16 @@ def map_password_values(value: Any, replace: Callable[[Any], Any]) -> Any:
     return value
 
 
+def mask_password_values(value: Any) -> Any:
+    """A copy of a JSON value with every password value shown as `MASK`."""
+    return map_password_values(value, lambda _: MASK)
+
+
+def drop_password_values(value: Any) -> Any:
+    """A copy of a JSON value with every password value set to null (what state keeps)."""
+    return map_password_values(value, lambda _: None)
+
+
 def has_password_value(value: Any) -> bool:
     """True when a JSON value holds a non-null password value anywhere (see `map_password_values`)."""
     found = False

@@ -17,6 +17,7 @@ import attrs
 import requests
 
 from . import errors
+from .secrets import Scrubber
 from .transport import ResponseFacts
 
 
@@ -145,8 +146,9 @@ class Translator:
     ) -> None:
         self.region = region
         self.endpoint = endpoint
-        self._secrets = secrets
         self.deadline_s = deadline_s
+        self.scrub = Scrubber(secrets)
+        """Removes our secret and token from text the server sent (a server or proxy may echo them)."""
 
     def context(self, call: Call, **extra: Any) -> dict[str, Any]:
         facts = {key: self.scrub(value) if isinstance(value, str) else value for key, value in extra.items()}
@@ -156,12 +158,6 @@ class Translator:
             "endpoint": self.endpoint,
             **facts,
         }
-
-    def scrub(self, text: str) -> str:
-        """`text` from the server without our secret or token (a server or proxy may echo them)."""
-        for secret in self._secrets:
-            text = text.replace(secret, "********")
-        return text
 
     def failure(self, error: Exception, call: Call, facts: ResponseFacts) -> Failure:
         """Map anything tea, darabonba or requests raised for one attempt to an `MmsError`.
@@ -273,7 +269,7 @@ class Translator:
         matches decides the class. Also used for a 2xx whose body is an error instead of data."""
         code = self.scrub(code) if code is not None else None
         request_id = self.scrub(request_id) if request_id is not None else None
-        server_message = self.scrub(message[:300])
+        server_message = self.scrub.clip(message, MESSAGE_LIMIT)  # scrubbed before the cut
         ctx = self.context(call, code=code, status_code=status, request_id=request_id)
         rule = match_rule(status, code, retry_after_header=retry_after_header)
         if rule is None:
@@ -303,7 +299,7 @@ class Translator:
         Anything else (a 2xx, 3xx or 4xx with such a body) is permanent: retrying returns the same thing.
         """
         status = facts.status or 0
-        content_type = self.scrub((facts.content_type or "no content type")[:80])
+        content_type = self.scrub.clip(facts.content_type or "no content type", CONTENT_TYPE_LIMIT)
         kind = f"a body that is not a JSON response ({content_type})"
         if status >= 500:
             return Failure(
@@ -338,7 +334,12 @@ class Translator:
     def _denied(self, call: Call, data: Mapping[str, Any], server_message: str) -> tuple[str, str]:
         """The RAM action and resource to grant: as the service named them, else as documented."""
         detail = data.get("accessDeniedDetail") or data.get("AccessDeniedDetail")
-        detail = detail if isinstance(detail, Mapping) else {}
+        # Server text like the message: scrubbed of echoed credentials before it is used anywhere.
+        detail = (
+            {k: self.scrub.clip(v, MESSAGE_LIMIT) if isinstance(v, str) else v for k, v in detail.items()}
+            if isinstance(detail, Mapping)
+            else {}
+        )
         action = detail.get("AuthAction")
         resource = detail.get("AuthResource")
         if not (isinstance(resource, str) and resource.startswith("acs:")):
@@ -353,6 +354,10 @@ class Translator:
         return action, resource
 
 
+MESSAGE_LIMIT = 300
+"""The server's message is cut to this many characters (after scrubbing: a cut secret no longer matches)."""
+CONTENT_TYPE_LIMIT = 80
+
 _RESOURCE = re.compile(r"acs:odps:[A-Za-z0-9_.:/*-]+")
 
 
@@ -364,7 +369,7 @@ def _data(error: Any) -> Mapping[str, Any]:
 def _server_message(error: Any) -> str:
     message = _data(error).get("message") or _data(error).get("Message")
     if message:
-        return str(message)[:300]
+        return str(message)  # whole: the caller scrubs it, then cuts it to MESSAGE_LIMIT
     code = getattr(error, "code", None)
     return str(code) if code not in (None, "None", "") else "no message"
 

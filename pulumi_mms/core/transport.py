@@ -40,6 +40,8 @@ from darabonba.core import DaraCore
 from darabonba.request import DaraRequest
 from requests.utils import should_bypass_proxies
 
+from .secrets import scrub_header_lines
+
 log = logging.getLogger("pulumi_mms.http")
 """One DEBUG line per request (method, path, status, request id, time); `pulumi-mms --debug` shows them."""
 
@@ -365,11 +367,6 @@ def install_session(protocol: str, endpoint: str, pool_size: int) -> MmsSession:
 
 # -- secrets in the SDKs' debug logs -------------------------------------------------------------------
 
-_SECRET_HEADER_LINE = re.compile(
-    r"(?im)^([<>] (?:x-acs-security-token|x-acs-bearer-token|authorization|x-acs-zero-trust-idtoken)"
-    r"\s*:\s*).*$"
-)
-REDACTED = "********"
 SDK_LOGGERS = ("darabonba-core", "alibabacloud-tea")
 """Loggers that dump request headers when the environment has `DEBUG=sdk`."""
 
@@ -379,9 +376,9 @@ class RedactSecretHeaders(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and not record.args:
-            record.msg = _SECRET_HEADER_LINE.sub(lambda m: m.group(1) + REDACTED, record.msg)
+            record.msg = scrub_header_lines(record.msg)
         else:
-            text = _SECRET_HEADER_LINE.sub(lambda m: m.group(1) + REDACTED, record.getMessage())
+            text = scrub_header_lines(record.getMessage())
             record.msg, record.args = text, None
         return True
 

@@ -1,7 +1,8 @@
 """What `MmsDataSource` keeps in state and which changes count as drift.
 
 State holds every field of `DataSource` in snake_case (the data source's `id` as `source_id`: Pulumi drops
-an output named `id`), with password-typed config values omitted (`None`): a secret never reaches state.
+an output named `id`), with password-typed config values omitted (`None`, at any depth of `sub_items`):
+a secret never reaches state.
 
 Drift policy: by default every field counts except the VOLATILE ones (progress counters, table and
 partition totals, the scan id and the last metadata sync time), which change every minute during a
@@ -21,6 +22,7 @@ from pulumi.runtime import rpc
 from pydantic import Field
 
 from ..core.model import DataSource, is_volatile
+from ..core.secrets import drop_password_values
 from ..core.validation import show
 
 
@@ -75,11 +77,9 @@ VOLATILE_FIELDS: tuple[str, ...] = tuple(f for f in STATE_FIELDS if is_volatile(
 def state_of(data: DataSource) -> dict[str, Any]:
     """The outputs for a data source: JSON values, snake_case keys, password values omitted."""
     state = data.model_dump(mode="json", exclude={"id"}, exclude_none=False)
-    items = state.get("config")
-    if items:
-        for item, model_item in zip(items, data.config or [], strict=True):
-            if model_item.is_password:
-                item["value"] = None
+    if state.get("config"):
+        # Any item typed password (any case), at any depth of sub_items: see core/secrets.py.
+        state["config"] = drop_password_values(state["config"])
     return state
 
 

@@ -13,8 +13,8 @@ from darabonba.core import DaraCore
 from darabonba.request import DaraRequest
 
 from pulumi_mms import MmsClient, StaticCredentials
+from pulumi_mms.core.secrets import MASK
 from pulumi_mms.core.transport import (
-    REDACTED,
     MmsSession,
     RedactSecretHeaders,
     install_session,
@@ -197,7 +197,7 @@ def test_sdk_debug_logging_never_shows_the_token(
     dumps = [r.getMessage() for r in caplog.records if r.name == "darabonba-core"]
     assert any("x-acs-security-token" in text for text in dumps)  # the dump happened...
     assert all(token not in text for text in dumps)  # ...without the token
-    assert any(f"x-acs-security-token : {REDACTED}" in text for text in dumps)
+    assert any(f"x-acs-security-token : {MASK}" in text for text in dumps)
     assert all("sts-debug-secret-0042" not in r.getMessage() for r in caplog.records)
 
 
@@ -206,4 +206,4 @@ def test_the_redaction_filter_also_handles_formatted_records() -> None:
         "darabonba-core", logging.DEBUG, __file__, 1, "%s", ("\n> authorization : ACS3 secret-ish",), None
     )
     assert RedactSecretHeaders().filter(record)
-    assert record.getMessage() == f"\n> authorization : {REDACTED}"
+    assert record.getMessage() == f"\n> authorization : {MASK}"
