@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import runpy
@@ -79,6 +80,20 @@ def test_each_example_is_a_complete_python_project(name: str) -> None:
     source = (project / "__main__.py").read_text()
     read = set(re.findall(r"config\.(?:require|get)\w*\(\"(\w+)\"\)", source))
     assert read == set(manifest["config"])
+
+
+@pytest.mark.parametrize("name", ["dst-project-policies", "migration-gate"])
+def test_no_example_creates_resources_inside_a_function(name: str) -> None:
+    # Pulumi's guidance: resources created inside an `apply` are hidden from a preview with unknowns.
+    tree = ast.parse((EXAMPLES / name / "__main__.py").read_text())
+    nested = [
+        node
+        for scope in ast.walk(tree)
+        if isinstance(scope, (ast.FunctionDef, ast.Lambda))
+        for node in ast.walk(scope)
+        if isinstance(node, ast.Call) and ast.unparse(node.func).startswith(("alicloud.", "MmsDataSource"))
+    ]
+    assert not nested, f"{name} creates {ast.unparse(nested[0].func)} inside a function"
 
 
 # -- dst-project-policies --------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def output_types() -> tuple[OutputType, ...]:
 
 def resource_outputs() -> tuple[Field, ...]:
     """The typed outputs of `MmsDataSource`: `source_id`, every input, every state field."""
-    nested = {ConfigItem: "MmsDataSourceConfig"}
+    nested: dict[type, str] = {ConfigItem: "MmsDataSourceConfig"}
     fields = [Field("source_id", "source_id", "int", "The data source ID.")]
     for field in _inputs():
         if field.python_name not in drift.STATE_FIELDS and field.python_name != "source_id":

@@ -1,9 +1,11 @@
 """schema.json: the Pulumi Package Schema of `mms`, derived from the model, `SETTINGS` and the Pulumi surface.
 
 Nothing here lists a field. Output properties, their types and descriptions come from the pydantic models
-(`pulumi_mms.model`); function and resource inputs come from the signatures (`pulumi.Input[T]`
-annotations) and `:param` docstrings of the Python functions and `MmsDataSource`; config variables come
-from `SETTINGS`. Exposing another function is one more `Function(...)` entry in `functions()`.
+(`pulumi_mms.model`); function inputs come from the signatures (`pulumi.Input[T]` annotations) and
+`:param` docstrings of the Python functions, the resource's from its declared inputs
+(`drift.ResourceInputs`, which `MmsDataSourceArgs` is generated from); config variables come from
+`SETTINGS`. Descriptions are made language-neutral (`neutral`). Exposing another function is one more
+`Function(...)` entry in `functions()`.
 
 `./dev schema` writes schema.json, README.md's generated blocks and the generated Pulumi types
 (`tools/outputs.py`); `--check` exits 1 when any is stale.
@@ -43,8 +45,6 @@ from pulumi_mms.core.settings import SETTINGS, SettingSpec
 from pulumi_mms.surface import drift
 from pulumi_mms.surface.data_source_function import get_mms_data_source, get_mms_data_source_output
 from pulumi_mms.surface.data_sources_function import get_mms_data_sources, get_mms_data_sources_output
-from pulumi_mms.surface.generated_types import MmsDataSourceArgs
-from pulumi_mms.surface.resource import MmsDataSource
 
 PACKAGE = "mms"
 DISTRIBUTION = "pulumi-mms"
@@ -56,8 +56,25 @@ class SchemaError(Exception):
     """The Python surface cannot be expressed in the schema (an undocumented parameter, an unknown type)."""
 
 
+DYNAMIC_RESOURCE = "pulumi-python:dynamic/mms:MmsDataSource"
+"""The type `MmsDataSource` registers with: Python dynamic resources are `pulumi-python:dynamic/<name>`."""
+
+DESCRIPTION_NOTE = (
+    "The functions run inside the Python program and MmsDataSource is a dynamic resource of the Python "
+    "SDK: no provider plugin serves this package, so programs in other languages cannot use it yet."
+)
+
+
 def token(name: str) -> str:
     return f"{PACKAGE}:index:{name}"
+
+
+_PYTHON_NAME = re.compile(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`")
+
+
+def neutral(text: str) -> str:
+    """A description for every language: backquoted snake_case names become the schema's camelCase."""
+    return _PYTHON_NAME.sub(lambda match: f"`{to_camel(match.group(1))}`", text)
 
 
 def pascal(name: str) -> str:
@@ -79,20 +96,22 @@ class Function:
     output: Callable[..., Any]
     result: type[BaseModel]
     flatten: str | None = None
+    description: str | None = None
+    """Language-neutral text; by default the plain form's docstring (without its `:param` lines)."""
 
 
 @attrs.frozen
 class Resource:
-    """A resource: its class (inputs from `__init__`), the model of its state and how state maps to it.
+    """A resource: its runtime type token, its inputs, the model of its state and how state maps to it.
 
-    `state` lists model fields kept as outputs; `renamed` maps a model field to its output name (Pulumi
-    drops an output named `id`); `notes` appends a sentence to a property's description. `args` is the
-    resource's arguments class: when given, input types come from its `__init__` (the resource's own
-    also takes the class itself), descriptions still from the resource's.
+    `inputs` declares the arguments (a model; the class must take the same ones); `state` lists model
+    fields kept as outputs; `renamed` maps a model field to its output name (Pulumi drops an output named
+    `id`); `notes` appends a sentence to a property's description.
     """
 
-    name: str
-    cls: type
+    token: str
+    description: str
+    inputs: type[Any]
     model: type[BaseModel]
     state: Sequence[str]
     renamed: Mapping[str, str] = attrs.field(factory=dict)
@@ -111,8 +130,22 @@ def functions() -> tuple[Function, ...]:
             get_mms_data_source_output,
             GetMmsDataSourceResponse,
             flatten="data",
+            description=(
+                "Reads an MMS data source (MaxCompute API GetMmsDataSource), by id or by exact name, and "
+                "optionally waits until it is ready. Password-typed configuration values are secrets."
+            ),
         ),
-        Function("getMmsDataSources", get_mms_data_sources, get_mms_data_sources_output, DataSourceList),
+        Function(
+            "getMmsDataSources",
+            get_mms_data_sources,
+            get_mms_data_sources_output,
+            DataSourceList,
+            description=(
+                "Lists the MMS data sources matching every given filter, ordered by id (MaxCompute API "
+                "ListMmsDataSources, every page; with `withConfig`, each one is also read with "
+                "GetMmsDataSource). Password-typed configuration values are secrets."
+            ),
+        ),
         *migration_functions(),
     )
 
@@ -137,11 +170,15 @@ def resources() -> tuple[Resource, ...]:
     """The resources of the package, in schema order."""
     return (
         Resource(
-            "MmsDataSource",
-            MmsDataSource,
+            DYNAMIC_RESOURCE,
+            (
+                "An MMS data source read as a resource: live values in previews, drift shown as a diff. It "
+                "never changes anything in the cloud; deleting it only forgets it. Its provider is a Pulumi "
+                "dynamic provider of the Python SDK, so only Python programs can use it."
+            ),
+            drift.ResourceInputs,
             DataSource,
             drift.STATE_FIELDS,
-            args=MmsDataSourceArgs,
             renamed={"id": "source_id"},
             always_set=("source_id",),
             replace_on_changes=("source_id",),
@@ -177,7 +214,7 @@ class TypeRegistry:
         if ref not in self.specs:
             self.specs[ref] = {}  # reserved first: a model may refer to itself
             self.specs[ref] = {
-                "description": inspect.getdoc(model) or name,
+                "description": neutral(inspect.getdoc(model) or name),
                 "type": "object",
                 "properties": model_properties(model, self, owner=name),
             }
@@ -229,7 +266,7 @@ def type_spec(annotation: Any, registry: TypeRegistry, owner: str, prop: str) ->
 
 
 def _property(spec: dict[str, Any], description: str, note: str | None = None) -> dict[str, Any]:
-    text = " ".join(part for part in (description, note) if part)
+    text = " ".join(part for part in (neutral(description), note) if part)
     return {**spec, "description": text} if text else spec
 
 
@@ -323,7 +360,7 @@ def input_properties(
 
 def function_spec(function: Function, registry: TypeRegistry) -> dict[str, Any]:
     owner = pascal(function.name)
-    description, _ = param_docs(function.plain)
+    description = function.description or param_docs(function.plain)[0]
     plain_params = [p for p in inspect.signature(function.plain).parameters if p not in _SKIPPED_PARAMS]
     output_params = [p for p in inspect.signature(function.output).parameters if p not in _SKIPPED_PARAMS]
     if plain_params != output_params:
@@ -338,7 +375,7 @@ def function_spec(function: Function, registry: TypeRegistry) -> dict[str, Any]:
     rest = [field for field in function.result.model_fields if field != function.flatten]
     outputs.update(model_properties(function.result, registry, owner=owner, fields=rest))
     spec: dict[str, Any] = {
-        "description": description,
+        "description": neutral(description),
         "inputs": {"type": "object", "properties": inputs},
         "outputs": {
             "type": "object",
@@ -352,22 +389,26 @@ def function_spec(function: Function, registry: TypeRegistry) -> dict[str, Any]:
 
 
 def resource_spec(resource: Resource, registry: TypeRegistry) -> dict[str, Any]:
-    init = resource.cls.__dict__["__init__"]
-    signature = init if resource.args is None else resource.args.__init__
-    inputs, required_inputs = input_properties(signature, init, registry, resource.name, resource.notes)
+    owner = resource.token.rsplit(":", 1)[-1]
+    inputs = model_properties(resource.inputs, registry, owner=owner, notes=resource.notes)
+    required_inputs = [
+        wire_name(resource.inputs, name)
+        for name, info in fields_of(resource.inputs).items()
+        if info.is_required()
+    ]
     for name in resource.replace_on_changes:
         inputs[to_camel(name)]["replaceOnChanges"] = True
     state = model_properties(
         resource.model,
         registry,
-        owner=resource.name,
+        owner=owner,
         fields=resource.state,
         renamed=resource.renamed,
         notes=resource.notes,
         resource=True,
     )
     spec: dict[str, Any] = {
-        "description": inspect.getdoc(resource.cls) or resource.name,
+        "description": neutral(resource.description),
         "type": "object",
         "properties": {**inputs, **state},
         "inputProperties": inputs,
@@ -428,15 +469,16 @@ def generate() -> dict[str, Any]:
     """The whole schema document."""
     registry = TypeRegistry()
     function_specs = {token(f.name): function_spec(f, registry) for f in functions()}
-    resource_specs = {token(r.name): resource_spec(r, registry) for r in resources()}
+    resource_specs = {r.token: resource_spec(r, registry) for r in resources()}
     config = config_spec(registry)
     info = metadata.metadata(DISTRIBUTION)
     return {
         "name": PACKAGE,
         "displayName": "MaxCompute Migration Assist (MMS)",
         "version": info["Version"],
-        "description": info["Summary"],
-        "keywords": ["pulumi", "alicloud", "maxcompute", "mms", "category/cloud", "kind/native"],
+        "description": f"{info['Summary']} {DESCRIPTION_NOTE}",
+        # No `kind/...`: not a native provider, nor a bridged or component one; there is no plugin at all.
+        "keywords": ["pulumi", "alicloud", "maxcompute", "mms", "category/cloud"],
         "license": "Apache-2.0",
         "config": config,
         "types": dict(sorted(registry.specs.items())),

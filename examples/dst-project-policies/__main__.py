@@ -1,7 +1,9 @@
 """Grant a RAM role a migration policy in every destination project of an MMS data source.
 
-The data source is read with `get_mms_data_source_output` during `pulumi preview` too, so the preview
-already lists one Role and one RoleUserAttachment per project in `dst_projects`.
+The data source is read with the plain form, `get_mms_data_source`, when the program starts (in
+`pulumi preview` too): its `dst_projects` is a plain list, so the roles are created at the top level, one
+Role and one RoleUserAttachment per project, and the preview lists every one of them. (Creating resources
+inside an `apply` of the Output form would hide them from any preview where the value is unknown.)
 """
 
 import json
@@ -9,7 +11,7 @@ import json
 import pulumi
 import pulumi_alicloud as alicloud
 
-from pulumi_mms import get_mms_data_source_output
+from pulumi_mms import get_mms_data_source
 
 config = pulumi.Config()
 source_id = config.require_int("sourceId")
@@ -45,39 +47,36 @@ def migration_policy(project: str) -> str:
     )
 
 
-def grant(projects: list[str] | None) -> list[str]:
-    """One role with the policy, attached to the RAM role, per destination project."""
-    for project in projects or []:
-        role = alicloud.maxcompute.Role(
-            f"{project}-migration",
-            project_name=project,
-            role_name=role_name,
-            type="resource",
-            policy=migration_policy(project),
-        )
-        alicloud.maxcompute.RoleUserAttachment(
-            f"{project}-migration",
-            project_name=project,
-            role_name=role.role_name,
-            user=ram_role,
-        )
-    return projects or []
+source = get_mms_data_source(source_id=source_id)
 
-
-source = get_mms_data_source_output(source_id=source_id)
+# One role with the policy, attached to the RAM role, per destination project.
+for project in source.dst_projects or []:
+    role = alicloud.maxcompute.Role(
+        f"{project}-migration",
+        project_name=project,
+        role_name=role_name,
+        type="resource",
+        policy=migration_policy(project),
+    )
+    alicloud.maxcompute.RoleUserAttachment(
+        f"{project}-migration",
+        project_name=project,
+        role_name=role.role_name,
+        user=ram_role,
+    )
 
 pulumi.export("dataSource", source.name)
 pulumi.export("status", source.status)
 pulumi.export("agentIsOnline", source.agent_is_online)
-pulumi.export("dstProjects", source.dst_projects.apply(grant))
+pulumi.export("dstProjects", source.dst_projects or [])
 pulumi.export(
     "counters",
-    pulumi.Output.all(
-        tables=source.table_num,
-        tablesDone=source.tables_done_num,
-        tablesFailed=source.tables_failed_num,
-        partitions=source.partition_num,
-        partitionsDone=source.partitions_done_num,
-        partitionsFailed=source.partitions_failed_num,
-    ),
+    {
+        "tables": source.table_num,
+        "tablesDone": source.tables_done_num,
+        "tablesFailed": source.tables_failed_num,
+        "partitions": source.partition_num,
+        "partitionsDone": source.partitions_done_num,
+        "partitionsFailed": source.partitions_failed_num,
+    },
 )

@@ -225,7 +225,10 @@ class GetMmsDataSourceResponse(_WireModel):
 
 
 class DataSourceSummary(DataSource):
-    """A data source as ListMmsDataSources returns it: no config items, plus the metadata scan state."""
+    """A data source as ListMmsDataSources returns it, plus the metadata scan state.
+
+    Config items are there only if the service sends them (the official SDK's list model has the field).
+    """
 
     scan_status: str | None = Field(None, description="The state of the last metadata scan.")
     scan_err_msg: str | None = Field(None, description="Why the last metadata scan failed, if it did.")

@@ -19,19 +19,20 @@ from typing import Any
 import pydantic.dataclasses
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
-from pydantic import Field
+from pydantic import ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from ..core.model import DataSource, is_volatile
 from ..core.secrets import drop_password_values
 from ..core.validation import show
 
 
-@pydantic.dataclasses.dataclass(frozen=True)
+@pydantic.dataclasses.dataclass(frozen=True, config=ConfigDict(alias_generator=to_camel))
 class ResourceInputs:
     """The arguments of `MmsDataSource`, declared once.
 
-    `MmsDataSourceArgs` and the resource's typed outputs are generated from these fields (`./dev schema`);
-    a test checks that `MmsDataSource.__init__` takes exactly them.
+    `MmsDataSourceArgs`, the resource's typed outputs and its inputs in schema.json are generated from
+    these fields (`./dev schema`); a test checks that `MmsDataSource.__init__` takes exactly them.
     """
 
     source_id: int | None = Field(None, description="The data source ID (give this or `name`).")
@@ -42,8 +43,8 @@ class ResourceInputs:
     drift_fields: list[str] | None = Field(
         None,
         description=(
-            "The fields whose change counts as drift (default: all but progress counters, totals and "
-            "scan times, i.e. `DEFAULT_DRIFT_FIELDS`)."
+            "The fields whose change counts as drift, by their names in state (default: all but progress "
+            "counters, totals and scan times)."
         ),
     )
     name: str | None = Field(None, description="The data source's exact name (instead of `source_id`).")

@@ -4384,8 +4384,8 @@ class MmsDataSourceArgs:
     @pulumi.getter
     def drift_fields(self) -> pulumi.Input[Sequence[pulumi.Input[str]]] | None:
         """
-        The fields whose change counts as drift (default: all but progress counters, totals and scan times,
-        i.e. `DEFAULT_DRIFT_FIELDS`).
+        The fields whose change counts as drift, by their names in state (default: all but progress counters,
+        totals and scan times).
         """
         return pulumi.get(self, "drift_fields")  # type: ignore[no-any-return]
 
@@ -4455,8 +4455,8 @@ class MmsDataSourceOutputs:
     @pulumi.getter
     def drift_fields(self) -> pulumi.Output[list[str] | None]:
         """
-        The fields whose change counts as drift (default: all but progress counters, totals and scan times,
-        i.e. `DEFAULT_DRIFT_FIELDS`).
+        The fields whose change counts as drift, by their names in state (default: all but progress counters,
+        totals and scan times).
         """
         return pulumi.get(self, "drift_fields")  # type: ignore[no-any-return]
 

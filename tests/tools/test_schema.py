@@ -29,12 +29,13 @@ from pulumi_mms.core.model import (
 from pulumi_mms.core.settings import SETTINGS
 from pulumi_mms.surface import drift
 from pulumi_mms.surface.data_source_function import get_mms_data_source
+from tests.programs import run_program
 from tools import readme, schema
 
 ROOT = Path(__file__).resolve().parents[2]
 METASCHEMA = ROOT / "tests" / "data" / "pulumi-package-metaschema.json"
 FUNCTION = "mms:index:getMmsDataSource"
-RESOURCE = "mms:index:MmsDataSource"
+RESOURCE = "pulumi-python:dynamic/mms:MmsDataSource"
 
 
 @pytest.fixture(scope="module")
@@ -97,13 +98,15 @@ def test_the_metaschema_check_catches_a_broken_schema(
 def test_every_model_field_is_a_function_output_with_its_description(generated: dict[str, Any]) -> None:
     outputs = generated["functions"][FUNCTION]["outputs"]["properties"]
     for field, info in DataSource.model_fields.items():
-        assert outputs[wire_name(DataSource, field)]["description"] == info.description
+        assert outputs[wire_name(DataSource, field)]["description"] == schema.neutral(info.description or "")
     request_id = GetMmsDataSourceResponse.model_fields["request_id"]
     assert outputs["requestId"] == {"type": "string", "description": request_id.description}
     assert len(outputs) == len(DataSource.model_fields) + 1
     config_type = generated["types"]["mms:index:GetMmsDataSourceConfig"]["properties"]
     for field, info in fields_of(ConfigItem).items():
-        assert config_type[wire_name(ConfigItem, field)]["description"] == info.description
+        assert config_type[wire_name(ConfigItem, field)]["description"] == schema.neutral(
+            info.description or ""
+        )
     assert outputs["config"]["items"] == {"$ref": "#/types/mms:index:GetMmsDataSourceConfig"}
 
 
@@ -111,7 +114,9 @@ def test_every_model_field_is_a_resource_output(generated: dict[str, Any]) -> No
     properties = generated["resources"][RESOURCE]["properties"]
     for field in drift.STATE_FIELDS:
         spec = properties[wire_name(DataSource, field)]
-        assert spec["description"].startswith(DataSource.model_fields[field].description or "")
+        assert spec["description"].startswith(
+            schema.neutral(DataSource.model_fields[field].description or "")
+        )
         volatile = "not drift unless listed in `driftFields`" in spec["description"]
         assert volatile == (field in drift.VOLATILE_FIELDS)
     assert properties["sourceId"]["description"] == DataSource.model_fields["id"].description
@@ -154,10 +159,42 @@ def test_inputs_follow_the_python_signatures(generated: dict[str, Any]) -> None:
     assert function["properties"]["lang"]["type"] == "string"
     resource = generated["resources"][RESOURCE]
     params = [p for p in inspect.signature(MmsDataSource.__init__).parameters if p not in skipped]
-    assert list(resource["inputProperties"]) == [to_camel(p) for p in params]
+    assert list(resource["inputProperties"]) == [to_camel(p) for p in fields_of(drift.ResourceInputs)]
+    assert sorted(resource["inputProperties"]) == sorted(to_camel(p) for p in params)
     assert resource["inputProperties"]["sourceId"]["replaceOnChanges"] is True
     assert resource["inputProperties"]["driftFields"]["items"] == {"type": "string"}
     assert set(resource["inputProperties"]) <= set(resource["properties"])
+
+
+def test_the_schema_tells_what_runs(generated: dict[str, Any]) -> None:
+    # The token MmsDataSource really registers with (a Python dynamic resource), no `kind/native`.
+    assert list(generated["resources"]) == [RESOURCE]
+    assert not [k for k in generated["keywords"] if k.startswith("kind/")]
+    assert "no provider plugin serves this package" in generated["description"]
+    assert "other languages cannot use it" in generated["description"]
+
+
+def test_the_resource_registers_with_the_schema_token() -> None:
+    run = run_program(lambda: MmsDataSource("source", source_id=2000015), preview=True, config={})
+    assert [resource.type for resource in run.resources] == [RESOURCE]
+
+
+def test_descriptions_are_language_neutral(generated: dict[str, Any]) -> None:
+    python_only = re.compile(r"`[a-z]+(?:_[a-z0-9]+)+`|pulumi\.|pulumi_mms|MmsError|\bOutputs?\b|snake_case")
+    found = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    # drift field names are values, spelt as in state: not property names
+                    text = value.split(" Valid names: ")[0]
+                    found.extend(f"{path}: {m}" for m in python_only.findall(text))
+                else:
+                    walk(value, f"{path}/{key}")
+
+    walk({k: v for k, v in generated.items() if k != "config"}, "")
+    assert not found
 
 
 def test_config_variables_are_the_settings(generated: dict[str, Any]) -> None:
