@@ -19,7 +19,9 @@ from __future__ import annotations
 import configparser
 import contextlib
 import json
+import logging
 import os
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -217,8 +219,23 @@ class _Role:
         return self.get_credentials()
 
 
+_translating = threading.local()
+
+
+class _Translated(logging.Filter):
+    """Drops the credentials library's own log of a failure this module turns into a `CredentialsError`:
+    it would print a traceback (with the STS answer) to stderr before our one-line error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(_translating, "active", False)
+
+
+logging.getLogger("credentials").addFilter(_Translated())
+
+
 def _unwrapped(get: Any, what: str, *, role: bool = False) -> Any:
     """`get()`, with a library failure turned into a `CredentialsError` saying what failed and the fix."""
+    _translating.active = True
     try:
         return get()
     except MmsError:
@@ -234,6 +251,8 @@ def _unwrapped(get: Any, what: str, *, role: bool = False) -> Any:
                 else "check the profile's settings in the credentials file"
             ),
         ) from None
+    finally:
+        _translating.active = False
 
 
 def _sts_detail(message: str) -> str | None:

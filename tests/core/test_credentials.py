@@ -7,6 +7,7 @@ disabled (tests/conftest.py); a guard below also fails any attempt to connect to
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 from collections.abc import Iterator
@@ -387,7 +388,11 @@ def test_assume_role_with_a_profile_as_the_base_credentials(
     ],
 )
 def test_a_refused_assume_role_is_a_credentials_error_naming_the_role_never_a_fallback(
-    mms_emulator: MmsEmulator, sts: StsService, role: dict[str, Any], fragment: str
+    mms_emulator: MmsEmulator,
+    sts: StsService,
+    role: dict[str, Any],
+    fragment: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     sts.add_role(ROLE_ARN, external_id="ext-42")
     settings = emulator_settings(
@@ -399,10 +404,11 @@ def test_a_refused_assume_role_is_a_credentials_error_naming_the_role_never_a_fa
             "mms:stsEndpoint": sts.endpoint,
         },
     )
-    with pytest.raises(CredentialsError) as caught:
+    with caplog.at_level(logging.DEBUG), pytest.raises(CredentialsError) as caught:
         MmsClient(settings).get_data_source(SOURCE)
     assert fragment in str(caught.value)
     assert f"assuming role {role['roleArn']} failed" in str(caught.value)
+    assert [r for r in caplog.records if r.name == "credentials"] == []  # one error, no library traceback
     assert "trust policy" in str(caught.value)
     assert mms_emulator.access_key_secret not in str(caught.value)
     assert mms_emulator.stats.requests == 0  # no request with the base keys instead
