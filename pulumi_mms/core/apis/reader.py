@@ -85,6 +85,13 @@ def check(api: ReadApi[Any], arguments: dict[str, Any]) -> None:
     api.call(checked)
 
 
+def source_of(client: MmsClient, arguments: dict[str, Any]) -> int:
+    """The data source id of checked arguments: `source_id`, or the id `source_name` resolves to."""
+    if arguments.get("source_name") is not None:
+        return reading.resolve_id(client, None, arguments["source_name"])
+    return validation.source_id(arguments["source_id"])
+
+
 def _resolve_parent(client: MmsClient, arguments: dict[str, Any]) -> dict[str, Any]:
     source_name = arguments.pop("source_name", None)
     if source_name is not None:
