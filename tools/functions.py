@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,19 +29,30 @@ _ID_DOCS = {
     "source_id": "The data source ID (give this or `source_name`).",
     "source_name": "The exact name of the data source (instead of `source_id`).",
     "name_regex": "A regular expression searched in each item's name; only matching items are returned.",
+    "wait_timeout": "How long to wait, in seconds (default 600).",
+}
+_WAIT_FOR = {
+    "succeeded": "Wait until the job `succeeded` (DONE); a FAILED job fails at once with its error.",
+    "migrated": (
+        "Wait until every matching table is `migrated` (DONE); fails once nothing runs and some failed."
+    ),
 }
 
 
 def _doc(fn: Function, name: str) -> str:
     if name in _ID_DOCS:
         return _ID_DOCS[name]
+    if name == "wait_for":
+        return (
+            " ".join(_WAIT_FOR[c] for c in fn.gate) + " Not during `pulumi preview`, which shows the state."
+        )
     if name in fn.own_ids:
         return f"The {name.removesuffix('_id').replace('_', ' ')} ID."
     return next(p.description for p in fn.api.query if p.name == name)
 
 
 def _kind(fn: Function, name: str) -> Kind:
-    if name in ("source_name", "name_regex"):
+    if name in ("source_name", "name_regex", "wait_for"):
         return Kind.STR
     if name == "source_id" or name in fn.own_ids:
         return Kind.INT
@@ -50,6 +62,10 @@ def _kind(fn: Function, name: str) -> Kind:
 def _signature(fn: Function, *, output: bool) -> list[str]:
     lines = []
     for name in fn.arguments:
+        if name == "wait_timeout":
+            annotation = "pulumi.Input[float] | None" if output else "float | None"
+            lines.append(f"    {name}: {annotation} = None,")
+            continue
         kind = _kind(fn, name)
         if output:
             annotation = f"pulumi.Input[{_INPUT[kind]}] | None"
@@ -78,7 +94,9 @@ def _docstring(fn: Function, *, output: bool) -> list[str]:
         )
         lines.append("")
     for name in fn.arguments:
-        lines.append(f"    :param {name}: {_doc(fn, name)}")
+        text = f":param {name}: {_doc(fn, name)}"
+        wrapped = textwrap.wrap(text, 104, subsequent_indent="       ", break_on_hyphens=False)
+        lines += [f"    {line}" for line in wrapped]
     lines.append('    """')
     return lines
 

@@ -2728,10 +2728,16 @@ class GetMmsTablesResult:
         ids: list[int] | None = None,
         names: list[str] | None = None,
         tables: list[GetMmsTablesItemResult] | None = None,
+        done: int | None = None,
+        failed: int | None = None,
+        running: int | None = None,
     ) -> None:
         pulumi.set(__self__, "ids", ids)
         pulumi.set(__self__, "names", names)
         pulumi.set(__self__, "tables", tables)
+        pulumi.set(__self__, "done", done)
+        pulumi.set(__self__, "failed", failed)
+        pulumi.set(__self__, "running", running)
 
     @_builtins.property
     @pulumi.getter
@@ -2751,6 +2757,24 @@ class GetMmsTablesResult:
         """The matching items."""
         return pulumi.get(self, "tables")  # type: ignore[no-any-return]
 
+    @_builtins.property
+    @pulumi.getter
+    def done(self) -> int:
+        """The number of matching items migrated (DONE)."""
+        return pulumi.get(self, "done")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def failed(self) -> int:
+        """The number of matching items failed (FAILED)."""
+        return pulumi.get(self, "failed")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def running(self) -> int:
+        """The number of matching items being migrated (DOING)."""
+        return pulumi.get(self, "running")  # type: ignore[no-any-return]
+
 
 class AwaitableGetMmsTablesResult(GetMmsTablesResult):
     """`GetMmsTablesResult` as the plain form returns it (awaitable, as generated SDKs do)."""
@@ -2762,6 +2786,9 @@ class AwaitableGetMmsTablesResult(GetMmsTablesResult):
             ids=self.ids,
             names=self.names,
             tables=self.tables,
+            done=self.done,
+            failed=self.failed,
+            running=self.running,
         )
 
 

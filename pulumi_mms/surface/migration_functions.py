@@ -87,6 +87,8 @@ def get_mms_job(
     source_id: int | str | None = None,
     source_name: str | None = None,
     job_id: int | str | None = None,
+    wait_for: str | None = None,
+    wait_timeout: float | None = None,
     opts: pulumi.InvokeOptions | None = None,
 ) -> AwaitableGetMmsJobResult:
     """A migration job of a data source (MaxCompute API GetMmsJob).
@@ -94,9 +96,20 @@ def get_mms_job(
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param job_id: The job ID.
+    :param wait_for: Wait until the job `succeeded` (DONE); a FAILED job fails at once with its error. Not
+           during `pulumi preview`, which shows the state.
+    :param wait_timeout: How long to wait, in seconds (default 600).
     """
     result: AwaitableGetMmsJobResult = invoke(
-        BY_NAME["get_mms_job"], {"source_id": source_id, "source_name": source_name, "job_id": job_id}, opts
+        BY_NAME["get_mms_job"],
+        {
+            "source_id": source_id,
+            "source_name": source_name,
+            "job_id": job_id,
+            "wait_for": wait_for,
+            "wait_timeout": wait_timeout,
+        },
+        opts,
     )
     return result
 
@@ -105,11 +118,21 @@ def get_mms_job_output(
     source_id: pulumi.Input[int] | None = None,
     source_name: pulumi.Input[str] | None = None,
     job_id: pulumi.Input[int] | None = None,
+    wait_for: pulumi.Input[str] | None = None,
+    wait_timeout: pulumi.Input[float] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
 ) -> pulumi.Output[GetMmsJobResult]:
     """As `get_mms_job`, but every argument may be an Output; the result is an Output."""
     result: pulumi.Output[GetMmsJobResult] = invoke_output(
-        BY_NAME["get_mms_job"], {"source_id": source_id, "source_name": source_name, "job_id": job_id}, opts
+        BY_NAME["get_mms_job"],
+        {
+            "source_id": source_id,
+            "source_name": source_name,
+            "job_id": job_id,
+            "wait_for": wait_for,
+            "wait_timeout": wait_timeout,
+        },
+        opts,
     )
     return result
 
@@ -336,6 +359,8 @@ def get_mms_tables(
     status: str | Sequence[str] | None = None,
     type: str | None = None,
     name_regex: str | None = None,
+    wait_for: str | None = None,
+    wait_timeout: float | None = None,
     opts: pulumi.InvokeOptions | None = None,
 ) -> AwaitableGetMmsTablesResult:
     """The source tables of a data source (MaxCompute API ListMmsTables).
@@ -357,6 +382,9 @@ def get_mms_tables(
     :param status: Only items in these migration statuses (INIT, DOING, DONE, PART_DONE, FAILED).
     :param type: The table type.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param wait_for: Wait until every matching table is `migrated` (DONE); fails once nothing runs and some
+           failed. Not during `pulumi preview`, which shows the state.
+    :param wait_timeout: How long to wait, in seconds (default 600).
     """
     result: AwaitableGetMmsTablesResult = invoke(
         BY_NAME["get_mms_tables"],
@@ -376,6 +404,8 @@ def get_mms_tables(
             "status": status,
             "type": type,
             "name_regex": name_regex,
+            "wait_for": wait_for,
+            "wait_timeout": wait_timeout,
         },
         opts,
     )
@@ -398,6 +428,8 @@ def get_mms_tables_output(
     status: pulumi.Input[Sequence[str]] | None = None,
     type: pulumi.Input[str] | None = None,
     name_regex: pulumi.Input[str] | None = None,
+    wait_for: pulumi.Input[str] | None = None,
+    wait_timeout: pulumi.Input[float] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
 ) -> pulumi.Output[GetMmsTablesResult]:
     """As `get_mms_tables`, but every argument may be an Output; the result is an Output."""
@@ -419,6 +451,8 @@ def get_mms_tables_output(
             "status": status,
             "type": type,
             "name_regex": name_regex,
+            "wait_for": wait_for,
+            "wait_timeout": wait_timeout,
         },
         opts,
     )

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from pydantic.dataclasses import is_pydantic_dataclass
 
 from ..core import discovery
-from ..core.apis import catalog, reader
+from ..core.apis import catalog, progress, reader
 from ..core.apis.spec import ReadApi, Shape
 from ..core.client import MmsClient
 from ..core.errors import MmsError
@@ -40,6 +40,10 @@ class Function:
     name: str
     api: ReadApi[Any]
     items: str | None = None
+    gate: tuple[str, ...] = ()
+    """The `wait_for` conditions the function offers (a progress gate), if any."""
+    counts: bool = False
+    """Whether the result counts the items by migration progress (done, failed, running)."""
 
     @property
     def token(self) -> str:
@@ -68,7 +72,8 @@ class Function:
         """The function's arguments in order (without `opts`)."""
         source = ("source_id", "source_name") if self.has_source else ()
         regex = ("name_regex",) if self.items else ()
-        return (*source, *self.own_ids, *self.filters, *regex)
+        wait = ("wait_for", "wait_timeout") if self.gate else ()
+        return (*source, *self.own_ids, *self.filters, *regex, *wait)
 
 
 def _camel(name: str) -> str:
@@ -77,12 +82,14 @@ def _camel(name: str) -> str:
 
 
 FUNCTIONS: tuple[Function, ...] = (
-    Function("get_mms_job", catalog.GET_MMS_JOB),
+    Function("get_mms_job", catalog.GET_MMS_JOB, gate=progress.JOB_CONDITIONS),
     Function("get_mms_jobs", catalog.LIST_MMS_JOBS, "jobs"),
     Function("get_mms_db", catalog.GET_MMS_DB),
     Function("get_mms_dbs", catalog.LIST_MMS_DBS, "dbs"),
     Function("get_mms_table", catalog.GET_MMS_TABLE),
-    Function("get_mms_tables", catalog.LIST_MMS_TABLES, "tables"),
+    Function(
+        "get_mms_tables", catalog.LIST_MMS_TABLES, "tables", gate=progress.TABLE_CONDITIONS, counts=True
+    ),
     Function("get_mms_partition", catalog.GET_MMS_PARTITION),
     Function("get_mms_partitions", catalog.LIST_MMS_PARTITIONS, "partitions"),
     Function("get_mms_task", catalog.GET_MMS_TASK),
@@ -111,6 +118,13 @@ def listing_model(fn: Function) -> type[BaseModel]:
         "names": (list[str], pydantic.Field(description="The names of the matching items.")),
         fn.items: (list[item], pydantic.Field(description="The matching items.", alias=_camel(fn.items))),
     }
+    if fn.counts:
+        for count, what in (
+            ("done", "migrated (DONE)"),
+            ("failed", "failed (FAILED)"),
+            ("running", "being migrated (DOING)"),
+        ):
+            fields[count] = (int, pydantic.Field(description=f"The number of matching items {what}."))
     description = f"The result of {fn.name}: {fn.api.description[0].lower()}{fn.api.description[1:]}"
     model: type[BaseModel] = pydantic.create_model(
         fn.result_name.removesuffix("Result") + "Listing", __doc__=description, **fields
@@ -177,7 +191,11 @@ def result(fn: Function, found: Any, *, awaitable: bool) -> Any:
         return _build(_generated(name), found, secret_values=awaitable)
     item_type = _generated(item_type_name(fn))
     items = [_build(item_type, item, secret_values=awaitable) for item in found.items]
-    return _generated(name)(ids=found.ids, names=found.names, **{fn.items: items})
+    counts: dict[str, int] = {}
+    if fn.counts:
+        state = progress.table_progress(found.items)
+        counts = {"done": state.done, "failed": state.failed, "running": state.running}
+    return _generated(name)(ids=found.ids, names=found.names, **{fn.items: items}, **counts)
 
 
 def _holds_password(found: Any) -> bool:
@@ -194,7 +212,21 @@ def _key(fn: Function, arguments: dict[str, Any]) -> Hashable:
 
 
 def _work(fn: Function, arguments: dict[str, Any]) -> Any:
+    arguments = dict(arguments)
+    gate: progress.Gate | None = arguments.pop("gate", None)
+
     def run(client: MmsClient) -> Any:
+        preview, log = pulumi.runtime.is_dry_run(), pulumi.log.info
+        if gate is not None and fn.api is catalog.GET_MMS_JOB:
+            source_id = reader.source_of(client, arguments)
+            return progress.wait_for_job(
+                client, source_id, int(arguments["job_id"]), gate, is_preview=preview, on_progress=log
+            )
+        if gate is not None:
+            listing, _ = progress.wait_for_tables(
+                client, gate, is_preview=preview, on_progress=log, **arguments
+            )
+            return listing
         if fn.api.shape is Shape.ITEM:
             return reader.read_item(client, fn.api, **arguments)
         return reader.read_list(client, fn.api, **arguments)
@@ -210,7 +242,10 @@ def check(fn: Function, arguments: dict[str, Any]) -> dict[str, Any]:
     """The given arguments, checked before any request (an `MmsError` naming the bad one)."""
     given = _given(arguments)
     regex = given.pop("name_regex", None)
+    gate = progress.Gate.parse(given.pop("wait_for", None), given.pop("wait_timeout", None), fn.gate)
     reader.check(fn.api, given)
+    if gate is not None:
+        given["gate"] = gate
     if regex is not None:
         discovery.check_filters(name_regex=regex)
         given["name_regex"] = regex

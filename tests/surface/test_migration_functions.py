@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from pulumi_mms import ValidationError
+from pulumi_mms import NotReady, ValidationError
 from pulumi_mms.surface import migration_functions as fns
 from pulumi_mms.surface.generated_types import GetMmsJobResult
 from pulumi_mms.surface.migration_lookups import FUNCTIONS
@@ -151,3 +151,29 @@ def test_the_output_form_is_secret_as_a_whole_when_it_holds_a_password(mms_emula
         )
 
     assert run(mms_emulator, program) == [True, False, "default-pw"]
+
+
+def test_the_tables_gate_waits_during_up_and_counts(mms_emulator: MmsEmulator) -> None:
+    mms_emulator.migration.script_job(SOURCE, 2, after_reads=2)
+
+    def program() -> Any:
+        tables = fns.get_mms_tables_output(
+            source_name="demo", db_name="sales", wait_for="migrated", wait_timeout=30
+        )
+        return pulumi.Output.all(tables.done, tables.failed, tables.running, tables.names)
+
+    assert run(mms_emulator, program) == [3, 0, 0, ["orders", "customers", "returns"]]
+
+
+def test_gates_never_block_a_preview(mms_emulator: MmsEmulator) -> None:
+    def program() -> Any:
+        tables = fns.get_mms_tables(source_id=SOURCE, db_name="sales", wait_for="migrated")
+        job = fns.get_mms_job(source_id=SOURCE, job_id=2, wait_for="succeeded")
+        return [tables.done, tables.running, job.status]
+
+    assert run(mms_emulator, program, preview=True) == [2, 1, "DOING"]
+
+
+def test_a_failed_job_fails_the_program_with_its_error(mms_emulator: MmsEmulator) -> None:
+    with pytest.raises(NotReady, match=r"bigquery\.tables\.getData denied"):
+        run(mms_emulator, lambda: fns.get_mms_job(source_id=SOURCE, job_id=3, wait_for="succeeded").status)

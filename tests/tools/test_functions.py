@@ -23,5 +23,5 @@ def test_each_function_takes_its_apis_arguments_in_order() -> None:
             assert parameters == [*fn.arguments, "opts"]
     tables = next(fn for fn in FUNCTIONS if fn.name == "get_mms_tables")
     assert tables.arguments[:2] == ("source_id", "source_name")
-    assert tables.arguments[-1] == "name_regex"
+    assert tables.arguments[-3:] == ("name_regex", "wait_for", "wait_timeout")
     assert "page_num" not in tables.arguments
