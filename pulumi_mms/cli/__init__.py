@@ -273,6 +273,10 @@ def parser() -> argparse.ArgumentParser:
     _connection_arguments(listing)
     listing.set_defaults(run=_list)
 
+    from .migration import register
+
+    register(commands, common, _connection_arguments)
+
     emulator = commands.add_parser(
         "emulator",
         add_help=False,  # its options and --help are the emulator's own (pulumi_mms.testing)

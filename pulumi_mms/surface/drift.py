@@ -57,6 +57,7 @@ class ResourceInputs:
     )
     wait_timeout: float | None = Field(None, description="How long to wait, in seconds (default 600).")
 
+
 INPUT_FIELDS: tuple[str, ...] = (
     "source_id",
     "with_config",

@@ -177,3 +177,7 @@ def test_gates_never_block_a_preview(mms_emulator: MmsEmulator) -> None:
 def test_a_failed_job_fails_the_program_with_its_error(mms_emulator: MmsEmulator) -> None:
     with pytest.raises(NotReady, match=r"bigquery\.tables\.getData denied"):
         run(mms_emulator, lambda: fns.get_mms_job(source_id=SOURCE, job_id=3, wait_for="succeeded").status)
+
+
+def test_a_listing_by_data_source_name(mms_emulator: MmsEmulator) -> None:
+    assert run(mms_emulator, lambda: fns.get_mms_dbs(source_name="demo").names) == ["sales", "hr"]

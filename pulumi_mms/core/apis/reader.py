@@ -112,7 +112,9 @@ def read_list(
     pattern = discovery.check_filters(name_regex=name_regex).name_regex
     check(api, arguments)
     items = [
-        item for item in list_all(client, api, **arguments) if pattern is None or pattern.search(_name(item))
+        item
+        for item in list_all(client, api, **_resolve_parent(client, dict(arguments)))
+        if pattern is None or pattern.search(_name(item))
     ]
     return Listing(
         ids=[i for i in (getattr(item, "id", None) for item in items) if i is not None],

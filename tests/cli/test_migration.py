@@ -1,0 +1,64 @@
+"""`pulumi-mms jobs|dbs|tables|partitions|tasks|timers` against the emulator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from pulumi_mms.cli import main
+from pulumi_mms.testing import MmsEmulator
+
+SOURCE = "2000015"
+
+
+@pytest.fixture
+def env(mms_emulator: MmsEmulator, monkeypatch: pytest.MonkeyPatch) -> MmsEmulator:
+    for key, value in mms_emulator.env().items():
+        monkeypatch.setenv(key, value)
+    return mms_emulator
+
+
+def test_tables_as_a_table_with_filters(env: MmsEmulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tables", SOURCE, "--db-name", "sales", "--status", "DONE", "--status", "DOING"]) == 0
+    out = capsys.readouterr().out
+    assert "orders" in out
+    assert "returns" in out
+    assert "employees" not in out
+    assert out.rstrip().endswith("3 tables")
+
+
+@pytest.mark.parametrize("command", ["jobs", "dbs", "tables", "partitions", "tasks", "timers"])
+def test_every_command_lists_as_json_and_yaml(
+    env: MmsEmulator, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    assert main([command, "--source-name", "demo", "-o", "json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert items
+    assert all(item["sourceId"] == int(SOURCE) for item in items)
+    assert main([command, SOURCE, "-o", "yaml"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out) == items
+
+
+def test_one_item_by_id_and_a_job_gate(env: MmsEmulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["jobs", SOURCE, "--id", "1", "--wait", "succeeded", "-o", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "mig_sales_base"
+    assert main(["jobs", SOURCE, "--id", "3", "--wait", "succeeded"]) != 0
+    assert "bigquery.tables.getData denied" in capsys.readouterr().err
+
+
+def test_the_tables_gate_reports_counts(env: MmsEmulator, capsys: pytest.CaptureFixture[str]) -> None:
+    env.migration.finish_job(int(SOURCE), 2)
+    assert main(["tables", SOURCE, "--db-name", "sales", "--wait", "migrated", "--wait-timeout", "5"]) == 0
+    captured = capsys.readouterr()
+    assert "3 of 3 tables done, 0 running, 0 failed" in captured.err
+    assert main(["tables", SOURCE, "--db-name", "hr", "--wait", "migrated"]) != 0
+    assert "failed: employees" in capsys.readouterr().err
+
+
+def test_bad_flags_are_named(env: MmsEmulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tables"]) != 0
+    assert "SOURCE_ID" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["tables", SOURCE, "--has-partitions", "maybe"])
