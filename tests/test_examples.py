@@ -66,7 +66,7 @@ def run_example(
 # -- the projects are complete -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["dst-project-policies", "migration-gate"])
+@pytest.mark.parametrize("name", ["dst-project-policies", "migration-gate", "migration-complete-gate"])
 def test_each_example_is_a_complete_python_project(name: str) -> None:
     project = EXAMPLES / name
     manifest = yaml.safe_load((project / "Pulumi.yaml").read_text())
