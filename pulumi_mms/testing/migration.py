@@ -56,6 +56,10 @@ class MigrationStore:
         self._sources: dict[int, dict[str, dict[int, dict[str, Any]]]] = {}
         self._config_items: dict[str, list[dict[str, Any]]] = {}
         self._scripts: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
+        # Rendered answers, reused until the state changes: a listing of thousands of items is paged
+        # in many requests, and each must not render them all again.
+        self._version = 0
+        self._rendered: dict[tuple[int, str, Any], tuple[int, list[dict[str, Any]]]] = {}
 
     # -- loading and editing ----------------------------------------------------------------------------
 
@@ -67,6 +71,7 @@ class MigrationStore:
         with self._lock:
             for kind, items in (document.get("configItems") or {}).items():
                 self._config_items[str(kind).upper()] = copy.deepcopy(list(items))
+            self._version += 1
 
     def put(self, source_id: int, collection: str, records: Iterable[Mapping[str, Any]]) -> list[int]:
         """Store (or replace) records of `collection` for `source_id`; a missing `id` gets the next one."""
@@ -82,12 +87,14 @@ class MigrationStore:
                 item["id"] = int(item["id"])
                 store[item["id"]] = item
                 ids.append(item["id"])
+            self._version += 1
         return ids
 
     def update(self, source_id: int, collection: str, item_id: int, **fields: Any) -> None:
         """Overwrite wire fields of one stored record."""
         with self._lock:
             self._require(source_id, collection, item_id).update(copy.deepcopy(fields))
+            self._version += 1
 
     def records(self, source_id: int, collection: str) -> list[dict[str, Any]]:
         """Copies of the stored records (own fields only), ordered by id."""
@@ -101,6 +108,7 @@ class MigrationStore:
                 self._sources.clear()
             else:
                 self._sources.pop(source_id, None)
+            self._version += 1
 
     def has_source(self, source_id: int) -> bool:
         with self._lock:
@@ -161,31 +169,45 @@ class MigrationStore:
                     if part.get("tableId") == table["id"]:
                         part["status"] = outcome
         job["status"] = "FAILED" if failed_any else status
+        self._version += 1
 
     # -- answers (wire dicts with every derived field) ----------------------------------------------------
 
     def render(self, source_id: int, collection: str, source: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Every record of `collection`, as the API answers it (ordered by id)."""
+        """Every record of `collection`, as the API answers it (ordered by id). Shared: never change it."""
         with self._lock:
             state = self._sources.get(source_id)
             if state is None:
                 return []
-            return [self._render(state, collection, r, source) for _, r in sorted(state[collection].items())]
+            key = (source_id, collection, tuple(sorted((k, repr(v)) for k, v in source.items())))
+            cached = self._rendered.get(key)
+            if cached is not None and cached[0] == self._version:
+                return cached[1]
+            index = _Index(state)
+            rendered = [
+                self._render(state, index, collection, r, source)
+                for _, r in sorted(state[collection].items())
+            ]
+            self._rendered = {k: v for k, v in self._rendered.items() if v[0] == self._version}
+            self._rendered[key] = (self._version, rendered)
+            return rendered
 
     def _render(
         self,
         state: dict[str, dict[int, dict[str, Any]]],
+        index: _Index,
         collection: str,
         record: Mapping[str, Any],
         source: Mapping[str, Any],
     ) -> dict[str, Any]:
-        out = copy.deepcopy(dict(record))
+        # A shallow copy: answers are serialised, never changed in place, so nested values can be shared.
+        out = dict(record)
         out["sourceId"] = source.get("id")
         if collection in ("dbs", "tables", "partitions", "jobs", "tasks"):
             out["sourceName"] = source.get("name")
         if collection == "dbs":
-            tables = [t for t in state["tables"].values() if t.get("dbId") == record["id"]]
-            parts = [p for p in state["partitions"].values() if p.get("tableId") in {t["id"] for t in tables}]
+            tables = index.tables_of_db.get(record["id"], [])
+            parts = [p for t in tables for p in index.partitions_of_table.get(t["id"], [])]
             out.update(_counts("tables", [t.get("status", "INIT") for t in tables]))
             out.update(_counts("partitions", [p.get("status", "INIT") for p in parts]))
             out.pop("partitionsPartDone", None)
@@ -196,7 +218,7 @@ class MigrationStore:
             out.setdefault("dstName", record.get("name"))
         elif collection == "tables":
             db = state["dbs"].get(record.get("dbId", -1), {})
-            parts = [p for p in state["partitions"].values() if p.get("tableId") == record["id"]]
+            parts = index.partitions_of_table.get(record["id"], [])
             out.update(
                 dbName=db.get("name"), dstProjectName=record.get("dstProjectName", db.get("dstProjectName"))
             )
@@ -220,7 +242,7 @@ class MigrationStore:
             out.setdefault("dstValue", record.get("value"))
         elif collection == "jobs":
             db = state["dbs"].get(record.get("dbId", -1), {})
-            tasks = [t for t in state["tasks"].values() if t.get("jobId") == record["id"]]
+            tasks = index.tasks_of_job.get(record["id"], [])
             out.update(srcDbName=db.get("name"), taskNum=len(tasks))
             out["taskDone"] = sum(1 for t in tasks if t.get("status") == "DONE")
             out.setdefault("dstDbName", db.get("dstProjectName"))
@@ -259,6 +281,22 @@ class MigrationStore:
         if record is None:
             raise KeyError(f"no {collection} record {item_id} for data source {source_id}")
         return record
+
+
+class _Index:
+    """Children by parent id, built once per answer (an answer may render thousands of records)."""
+
+    def __init__(self, state: dict[str, dict[int, dict[str, Any]]]) -> None:
+        self.tables_of_db = _group(state["tables"], "dbId")
+        self.partitions_of_table = _group(state["partitions"], "tableId")
+        self.tasks_of_job = _group(state["tasks"], "jobId")
+
+
+def _group(records: dict[int, dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for record in records.values():
+        groups.setdefault(record.get(key), []).append(record)
+    return groups
 
 
 def _counts(prefix: str, statuses: list[str]) -> dict[str, int]:
