@@ -28,7 +28,7 @@ SCENARIOS: dict[str, Callable[[Options], list[Result]]] = {
     "B6": state.run,
     "B7": preview.run,
     "B10": listing.run,
-    "B9": migration.run,
+    "M1": migration.run,
 }
 
 

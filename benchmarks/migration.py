@@ -1,4 +1,4 @@
-"""B9: listing a migration's tables through the declared read API: concurrent pages vs the bound.
+"""M1: listing a migration's tables through the declared read API: concurrent pages vs the bound.
 
 5,000 tables in 100 pages of 50 at 30 ms per request with maxConcurrency 16: page 1 gives the total, the
 other 99 pages go out 16 at a time, so the bound is ceil(99/16) + 1 = 8 round trips (240 ms). The
@@ -50,7 +50,7 @@ def run(options: Options) -> list[Result]:
         def ours() -> object:
             found = list_all(concurrent, catalog.LIST_MMS_TABLES, source_id=SOURCE, page_size=PAGE_SIZE)
             if len(found) != n:
-                raise RuntimeError(f"B9: expected {n} tables, got {len(found)}")
+                raise RuntimeError(f"M1: expected {n} tables, got {len(found)}")
             return found
 
         def one_by_one() -> object:
@@ -65,7 +65,7 @@ def run(options: Options) -> list[Result]:
     ratio = ours_s / bound_s if bound_s else None
     return [
         Result(
-            "B9",
+            "M1",
             f"ListMmsTables: {n} tables in {pages} pages, maxConcurrency {MAX_CONCURRENCY}",
             ms(ours_s),
             f"bound {ms(bound_s)} ({round_trips} round trips); sequential {ms(sequential_s)}",
