@@ -20,9 +20,9 @@ def serialized_provider(config: dict[str, str]) -> str:
     """The `__provider` input of a real `MmsDataSource` construction."""
     from pulumi_mms import MmsDataSource
 
-    _, mocks = run_program(lambda: MmsDataSource("ds", source_id=2000015).urn, config=config)
-    (inputs,) = [inputs for typ, inputs in mocks.registered if typ == TYPE_TOKEN]
-    provider = inputs["__provider"]
+    _, run = run_program(lambda: MmsDataSource("ds", source_id=2000015).urn, config=config)
+    (resource,) = run.of_type(TYPE_TOKEN)
+    provider = resource.inputs["__provider"]
     if not isinstance(provider, str):
         raise RuntimeError(f"B6: __provider is a {type(provider).__name__}, not a string")
     return provider

@@ -7,6 +7,7 @@
   `get_mms_timer(s)`, their logs, metadata scans and config items: the read side of a migration.
 - `MmsDataSource`: a read-only dynamic resource whose values show in `pulumi preview` and whose drift
   shows as a diff.
+- `Provider`: an explicit provider, for another region or account in the same program.
 - `MmsClient`: the signed API client underneath, usable on its own.
 - `pulumi_mms.testing`: a local emulator of the API for tests.
 """
@@ -84,6 +85,7 @@ _LAZY = {
     "MmsDataSource": "surface.resource",
     "MmsDataSourceProvider": "surface.resource",
     "MmsDataSourceArgs": "surface.generated_types",
+    "Provider": "surface.provider",
     "AwaitableGetMmsDataSourceResult": "surface.outputs",
     "GetMmsDataSourceConfigResult": "surface.outputs",
     "GetMmsDataSourceResult": "surface.outputs",
@@ -123,6 +125,7 @@ if TYPE_CHECKING:
         GetMmsDataSourcesItemResult,
         GetMmsDataSourcesResult,
     )
+    from .surface.provider import Provider
     from .surface.resource import MmsDataSource, MmsDataSourceProvider
 
 
@@ -156,6 +159,7 @@ __all__ = [
     "MmsError",
     "NotReady",
     "PermissionDenied",
+    "Provider",
     "RetryPolicy",
     "ServiceUnavailable",
     "Settings",

@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import runpy
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +12,10 @@ import pulumi
 import pulumi.runtime
 import pytest
 import yaml
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
-from pulumi.runtime.stack import Stack
 
-from pulumi_mms import MmsDataSourceProvider
 from pulumi_mms.testing import MmsEmulator
 
-from .clients import stack_config as emulator_stack_config
-from .programs import ProgramRun, RecordingMocks, run_program
+from .programs import EmulatorMocks, ProgramRun, run_program
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ROLE = "alicloud:maxcompute/role:Role"
@@ -32,35 +25,12 @@ RAM_ROLE = "RAM$1234567890123456:role/mms-migration"
 SOURCE = 2000015
 
 
-def example(name: str) -> Callable[[], Any]:
-    """A program that runs examples/<name>/__main__.py and returns its stack outputs."""
-
-    def program() -> Any:
-        stack = pulumi.runtime.get_root_resource()
-        assert isinstance(stack, Stack)
-        stack.outputs.clear()  # the root stack outlives one mocked run
-        runpy.run_path(str(EXAMPLES / name / "__main__.py"), run_name="__main__")
-        return dict(stack.outputs)
-
-    return program
-
-
-def stack_config(emu: MmsEmulator, **project: str) -> dict[str, str]:
-    """The emulator settings plus project config (`test:` is the project name under run_program)."""
-    values = {"sourceId": str(SOURCE), "migrationRamRole": RAM_ROLE, **project}
-    return {**emulator_stack_config(emu), **{f"test:{key}": value for key, value in values.items()}}
-
-
 def run_example(
-    name: str, emu: MmsEmulator, *, preview: bool = True, mocks: RecordingMocks | None = None, **project: str
+    name: str, emu: MmsEmulator, *, preview: bool = True, mocks: EmulatorMocks | None = None, **project: str
 ) -> ProgramRun:
-    return run_program(
-        example(name),
-        preview=preview,
-        config=stack_config(emu, **project),
-        secret_keys=["mms:secretKey"],
-        mocks=mocks,
-    )
+    """Run examples/<name> as `pulumi preview` (or `up`) would; its value is its stack outputs."""
+    values = {"sourceId": str(SOURCE), "migrationRamRole": RAM_ROLE, **project}
+    return run_program(EXAMPLES / name, emulator=emu, config=values, preview=preview, mocks=mocks)
 
 
 # -- the projects are complete -------------------------------------------------------------------------
@@ -153,31 +123,8 @@ def test_dst_project_policies_follows_the_data_source(mms_emulator: MmsEmulator)
 # -- migration-gate --------------------------------------------------------------------------------------
 
 
-class ProviderMocks(RecordingMocks):
-    """Mocks never call a dynamic provider: answer MmsDataSource with what its provider's check returns.
-
-    The provider is configured with the same stack config as the program, so the values are the
-    emulator's, fetched the way `pulumi preview` would fetch them.
-    """
-
-    def __init__(self, config: dict[str, str]) -> None:
-        super().__init__()
-        self.provider = MmsDataSourceProvider()
-        self.provider.configure(ConfigureRequest(Config(config, "test")))
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-        recorded = super().new_resource(args)
-        if args.typ != DYNAMIC:
-            return recorded
-        checked = self.provider.check({}, dict(args.inputs))
-        assert checked.failures == []
-        return str(checked.inputs["source_id"]), dict(checked.inputs)
-
-
 def run_gate(emu: MmsEmulator, preview: bool = True) -> ProgramRun:
-    return run_example(
-        "migration-gate", emu, preview=preview, mocks=ProviderMocks(emulator_stack_config(emu))
-    )
+    return run_example("migration-gate", emu, preview=preview)
 
 
 @pytest.mark.parametrize("preview", [True, False])
@@ -214,7 +161,7 @@ def test_migration_gate_stops_the_deployment_with_a_clear_message(
     mms_emulator: MmsEmulator, state: dict[str, Any], expected: str
 ) -> None:
     mms_emulator.update_data_source(SOURCE, **state)
-    mocks = ProviderMocks(emulator_stack_config(mms_emulator))
+    mocks = EmulatorMocks()
     with pytest.raises(pulumi.RunError) as caught:
         run_example("migration-gate", mms_emulator, mocks=mocks)
     message = str(caught.value)

@@ -465,6 +465,19 @@ def config_spec(registry: TypeRegistry) -> dict[str, Any]:
     return {"variables": {setting.key: setting_property(setting, registry) for setting in SETTINGS}}
 
 
+def provider_spec(config: Mapping[str, Any]) -> dict[str, Any]:
+    """`pulumi_mms.Provider`: one input per setting, typed and described as its config variable."""
+    variables = config["variables"]
+    return {
+        "description": "Settings for another region or account: give it as the `provider` of a function "
+        "call or of `MmsDataSource` (or to a parent). Its inputs are those of the `mms:` config, and are "
+        "read the same way; the stack config does not fill what it leaves unset. At run time it is a "
+        "provider of the `pulumi-python` dynamic-provider package, with its inputs keyed `mms:<name>`.",
+        "inputProperties": variables,
+        "properties": variables,
+    }
+
+
 def generate() -> dict[str, Any]:
     """The whole schema document."""
     registry = TypeRegistry()
@@ -481,6 +494,7 @@ def generate() -> dict[str, Any]:
         "keywords": ["pulumi", "alicloud", "maxcompute", "mms", "category/cloud"],
         "license": "Apache-2.0",
         "config": config,
+        "provider": provider_spec(config),
         "types": dict(sorted(registry.specs.items())),
         "resources": resource_specs,
         "functions": function_specs,

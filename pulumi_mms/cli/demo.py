@@ -13,10 +13,8 @@ without it, step 2 is skipped with that fix and steps 1 and 3 still run.
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
-import runpy
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,7 +32,6 @@ EXAMPLE_SOURCES = (
     Path(__file__).resolve().parents[2] / "examples",  # a checkout
 )
 SOURCE_ID = 2000015
-SECRET_CONFIG = ("mms:secretKey",)
 
 
 class DemoError(MmsError):
@@ -83,40 +80,10 @@ def preview(project_dir: Path, config: Mapping[str, str]) -> tuple[list[Planned]
 
     Unqualified config keys belong to the project (named in its Pulumi.yaml).
     """
-    import pulumi
-    import pulumi.runtime
-    import yaml
-    from pulumi.runtime.stack import Stack
+    from ..testing.programs import run_program
 
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8"))["name"]
-    planned: list[Planned] = []
-
-    class Recorder(pulumi.runtime.Mocks):
-        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-            planned.append(Planned(args.typ, args.name, dict(args.inputs)))
-            return f"{args.name}-id", dict(args.inputs)
-
-        def call(
-            self, args: pulumi.runtime.MockCallArgs
-        ) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-            return {}, None
-
-    asyncio.set_event_loop(asyncio.new_event_loop())  # set_mocks registers the stack on the current loop
-    pulumi.runtime.set_mocks(Recorder(), project=project, stack="demo", preview=True)
-    full = {key if ":" in key else f"{project}:{key}": value for key, value in config.items()}
-    pulumi.runtime.set_all_config(full, [key for key in full if key in SECRET_CONFIG])
-    exports: dict[str, Any] = {}
-
-    @pulumi.runtime.test  # type: ignore[untyped-decorator]
-    def program() -> Any:
-        stack = pulumi.runtime.get_root_resource()
-        assert isinstance(stack, Stack)
-        stack.outputs.clear()  # the root stack outlives one mocked run
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
-        return pulumi.Output.from_input(dict(stack.outputs)).apply(exports.update)
-
-    program()
-    return planned, exports
+    run = run_program(project_dir, config=config, preview=True, stack="demo")
+    return [Planned(r.type, r.name, r.inputs) for r in run.resources], run.outputs
 
 
 def _outputs(exports: Mapping[str, Any]) -> list[str]:

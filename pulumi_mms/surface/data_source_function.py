@@ -1,35 +1,32 @@
 """`get_mms_data_source` and `get_mms_data_source_output`: the data-source functions.
 
 Shaped like the functions of Pulumi's generated SDKs (pulumi_alicloud's `maxcompute.get_projects`), but
-they run in the program process, through `pulumi_mms.lookups`, during `pulumi preview` as well as `up`:
+they run in the program process (through `invoke` and `lookups`), during `pulumi preview` as well as `up`:
 dependent resources see real values and previews show concrete diffs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from concurrent.futures import Future
+from typing import Any
 
 import attrs
 import pulumi
 
 from ..core import readiness, reading, validation
 from ..core.client import MmsClient
-from ..core.errors import MmsError
 from ..core.model import GetMmsDataSourceResponse
-from . import lookups
+from ..core.settings import Settings
+from . import invoke, lookups
 from .outputs import (
     AwaitableGetMmsDataSourceResult,
     GetMmsDataSourceResult,
     data_source_output_result,
     data_source_result,
-    secret_if_password,
+    holds_password,
 )
 
 __all__ = ["get_mms_data_source", "get_mms_data_source_output"]
-
-T = TypeVar("T")
-
 
 @attrs.frozen
 class Lookup:
@@ -75,16 +72,19 @@ class Lookup:
         )
 
 
-def run_in_program(check: Callable[[], T]) -> T:
-    """Run `check`, turning an `MmsError` into one Pulumi prints as a single clear message."""
-    try:
-        return check()
-    except MmsError as error:
-        raise lookups.as_program_error(error) from None
+def _start(settings: Settings, lookup: Lookup) -> Future[GetMmsDataSourceResponse]:
+    return lookups.submit(settings, ("get", lookup), lookup.run)
 
 
-def _submit(lookup: Lookup) -> Any:
-    return lookups.submit(lookups.program_settings(), ("get", lookup), lookup.run)
+FUNCTION: invoke.Function[Lookup, GetMmsDataSourceResponse] = invoke.Function(
+    name="get_mms_data_source",
+    token="mms:index:getMmsDataSource",  # noqa: S106 - a schema token, not a password
+    check=lambda args: Lookup.check(**args),
+    start=_start,
+    answer=lambda answer: GetMmsDataSourceResponse.model_validate(
+        {"requestId": answer.get("requestId"), "data": answer}
+    ),
+)
 
 
 def get_mms_data_source(
@@ -105,14 +105,19 @@ def get_mms_data_source(
     :param wait_for: Wait until the data source is `started`, `ready` (started, agent online) or `scanned`
            (ready, metadata scanned). Not during `pulumi preview`, which shows the current state.
     :param wait_timeout: How long to wait, in seconds (default 600).
-    :param opts: Invoke options (accepted for the generated-SDK shape; settings come from stack config).
+    :param opts: Invoke options: `provider` (a `pulumi_mms.Provider`) or `parent` choose the region and
+           account; without one, the `mms:` stack config does.
 
     Password-typed configuration values are returned as secret Outputs (the Output form instead returns
     a result that is secret as a whole). Errors are `MmsError`s.
     """
-    lookup = run_in_program(lambda: Lookup.check(source_id, name, with_config, lang, wait_for, wait_timeout))
-    response = run_in_program(lambda: _submit(lookup).result())
-    return data_source_result(response.data, response.request_id)
+    args = _args(source_id, with_config, lang, name, wait_for, wait_timeout)
+    return invoke.invoke(
+        FUNCTION,
+        args,
+        opts,
+        result=lambda response: data_source_result(response.data, response.request_id),
+    )
 
 
 def get_mms_data_source_output(
@@ -126,40 +131,29 @@ def get_mms_data_source_output(
 ) -> pulumi.Output[GetMmsDataSourceResult]:
     """Read an MMS data source as an Output; every argument may be an Output (see `get_mms_data_source`).
 
-    The result keeps the inputs' dependencies and secretness (and those of `opts.depends_on`). Plain
-    inputs are checked at once, before any request, and the lookup starts at once too (it has nothing to
-    wait for); otherwise it starts when the inputs and `opts.depends_on` are known.
+    The result keeps the inputs' dependencies and secretness, and waits for `opts.depends_on` as
+    `pulumi.runtime.invoke_output` does (in a preview, a dependency still to be created makes it unknown).
+    Plain inputs are checked at once, before any request, and the lookup starts at once too when it has
+    nothing to wait for.
     """
-    args = (source_id, name, with_config, lang, wait_for, wait_timeout)
-    depends_on = depends_on_urns(opts)
-    settings = run_in_program(lookups.program_settings)
-    started = None
-    if not any(isinstance(arg, pulumi.Output) for arg in args):
-        checked = run_in_program(lambda: Lookup.check(*args))
-        if not depends_on:
-            started = lookups.submit(settings, ("get", checked), checked.run)
-
-    async def lookup(values: list[Any]) -> GetMmsDataSourceResult:
-        future = started
-        if future is None:
-            checked = run_in_program(lambda: Lookup.check(*values[: len(args)]))
-            future = lookups.submit(settings, ("get", checked), checked.run)
-        try:
-            response = await lookups.wait(future)
-        except MmsError as error:
-            raise lookups.as_program_error(error) from None
-        return data_source_output_result(response.data, response.request_id)
-
-    # Secret as a whole when it holds a password, as Pulumi makes an invoke's result (see outputs.py).
-    result: pulumi.Output[GetMmsDataSourceResult] = pulumi.Output.all(*args, *depends_on).apply(lookup)
-    return result.apply(secret_if_password)
+    args = _args(source_id, with_config, lang, name, wait_for, wait_timeout)
+    return invoke.invoke_output(
+        FUNCTION,
+        args,
+        opts,
+        result=lambda response: data_source_output_result(response.data, response.request_id),
+        secret=lambda _found, result: holds_password(result),
+    )
 
 
-def depends_on_urns(
-    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None,
-) -> list[pulumi.Output[str]]:
-    """The URNs of `opts.depends_on`: awaiting them makes a lookup wait for (and depend on) them."""
-    if not isinstance(opts, pulumi.InvokeOutputOptions) or opts.depends_on is None:
-        return []
-    items = opts.depends_on if isinstance(opts.depends_on, list) else [opts.depends_on]
-    return [item.urn for item in items if isinstance(item, pulumi.Resource)]
+def _args(
+    source_id: Any, with_config: Any, lang: Any, name: Any, wait_for: Any, wait_timeout: Any
+) -> dict[str, Any]:
+    return {
+        "source_id": source_id,
+        "with_config": with_config,
+        "lang": lang,
+        "name": name,
+        "wait_for": wait_for,
+        "wait_timeout": wait_timeout,
+    }

@@ -7,28 +7,34 @@ shared with any identical single lookups of the same program run) to add its con
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
+import contextvars
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 import attrs
 import pulumi
 
 from ..core import discovery, validation
 from ..core.client import MmsClient
-from ..core.errors import DataSourceNotFound, MmsError
+from ..core.errors import DataSourceNotFound
 from ..core.model import DataSourceSummary, GetMmsDataSourceResponse
 from ..core.settings import Settings
-from . import lookups
-from .data_source_function import Lookup, depends_on_urns, run_in_program
+from . import invoke, lookups
+from .data_source_function import Lookup
 from .outputs import (
     AwaitableGetMmsDataSourcesResult,
     GetMmsDataSourcesResult,
     data_sources_output_result,
     data_sources_result,
-    secret_if_password,
+    holds_password,
 )
 
 __all__ = ["get_mms_data_sources", "get_mms_data_sources_output"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @attrs.frozen
@@ -77,17 +83,81 @@ def _keep_found(
     return kept
 
 
-def _outcome(future: Any) -> GetMmsDataSourceResponse | BaseException:
-    try:
-        response: GetMmsDataSourceResponse = future.result()
-    except MmsError as error:
-        return error
-    return response
+def _answer(answer: Mapping[str, Any]) -> list[DataSourceSummary]:
+    """The data sources of a `Mocks.call` answer (`dataSources`, camelCase as in schema.json), read as a
+    real listing is; `ids` and `names` follow from them."""
+    return [DataSourceSummary.model_validate(item) for item in answer.get("dataSources") or []]
 
 
-def _config_lookups(settings: Settings, items: list[DataSourceSummary]) -> list[Any]:
-    lookups_ = [Lookup.check(item.id, None, True, None) for item in items]
-    return [lookups.submit(settings, ("get", lookup), lookup.run) for lookup in lookups_]
+def _start(settings: Settings, filters: Filters) -> Future[list[DataSourceSummary]]:
+    """List; with `with_config`, then read each match's config (each read shared with equal lookups)."""
+    listed = lookups.submit(settings, ("list", filters), filters.run)
+    if not filters.with_config:
+        return listed
+    done: Future[list[DataSourceSummary]] = Future()
+    # The reads are submitted from whichever thread finishes the listing, in this program run's context
+    # (the run's lookup cache is found through Pulumi's context variables).
+    context = contextvars.copy_context()
+
+    def read_configs(listing: Future[list[DataSourceSummary]]) -> None:
+        try:
+            items = listing.result()
+            reads = context.copy().run(_config_reads, settings, items)
+        except BaseException as error:
+            done.set_exception(error)
+            return
+        # A data source deleted since the listing is left out with a warning, in the run's context.
+        _when_done(reads, lambda outcomes: context.copy().run(_keep_found, items, outcomes), done)
+
+    listed.add_done_callback(read_configs)
+    return done
+
+
+def _config_reads(
+    settings: Settings, items: list[DataSourceSummary]
+) -> list[Future[GetMmsDataSourceResponse]]:
+    checked = [Lookup.check(item.id, None, True, None) for item in items]
+    return [lookups.submit(settings, ("get", lookup), lookup.run) for lookup in checked]
+
+
+def _when_done(
+    futures: list[Future[T]], combine: Callable[[list[T | BaseException]], R], done: Future[R]
+) -> None:
+    """Complete `done` with `combine(outcomes)` once every future has finished (each outcome its result
+    or its exception, in order); an exception from `combine` completes `done` with it."""
+    remaining = [len(futures)]
+    lock = threading.Lock()
+
+    def finish() -> None:
+        outcomes: list[T | BaseException] = []
+        for future in futures:
+            error = future.exception()
+            outcomes.append(error if error is not None else future.result())
+        try:
+            done.set_result(combine(outcomes))
+        except BaseException as failure:
+            done.set_exception(failure)
+
+    def finished(_future: Future[T]) -> None:
+        with lock:
+            remaining[0] -= 1
+            if remaining[0]:
+                return
+        finish()
+
+    if not futures:
+        finish()
+    for future in futures:
+        future.add_done_callback(finished)
+
+
+FUNCTION: invoke.Function[Filters, list[DataSourceSummary]] = invoke.Function(
+    name="get_mms_data_sources",
+    token="mms:index:getMmsDataSources",  # noqa: S106 - a schema token, not a password
+    check=lambda args: Filters.check(**args),
+    start=_start,
+    answer=_answer,
+)
 
 
 def get_mms_data_sources(
@@ -105,17 +175,15 @@ def get_mms_data_sources(
     :param status: STARTED, STOPPED, ... (exact).
     :param region: The data sources' region id (exact).
     :param with_config: Also read each data source's configuration items.
+    :param opts: Invoke options: `provider` (a `pulumi_mms.Provider`) or `parent` choose the region and
+           account; without one, the `mms:` stack config does.
     """
-    filters = run_in_program(lambda: Filters.check(name_regex, type, status, region, with_config))
-    settings = run_in_program(lookups.program_settings)
-
-    def collect() -> list[DataSourceSummary]:
-        items: list[DataSourceSummary] = lookups.submit(settings, ("list", filters), filters.run).result()
-        if filters.with_config:
-            items = _keep_found(items, [_outcome(future) for future in _config_lookups(settings, items)])
-        return items
-
-    return data_sources_result(run_in_program(collect))
+    return invoke.invoke(
+        FUNCTION,
+        _args(name_regex, type, status, region, with_config),
+        opts,
+        result=data_sources_result,
+    )
 
 
 def get_mms_data_sources_output(
@@ -126,26 +194,22 @@ def get_mms_data_sources_output(
     with_config: pulumi.Input[bool] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
 ) -> pulumi.Output[GetMmsDataSourcesResult]:
-    """`get_mms_data_sources` as an Output; every argument may be an Output."""
-    args = (name_regex, type, status, region, with_config)
-    if not any(isinstance(arg, pulumi.Output) for arg in args):
-        run_in_program(lambda: Filters.check(*args))
-    settings = run_in_program(lookups.program_settings)
+    """`get_mms_data_sources` as an Output; every argument may be an Output (`opts.depends_on` as for
+    `get_mms_data_source_output`)."""
+    return invoke.invoke_output(
+        FUNCTION,
+        _args(name_regex, type, status, region, with_config),
+        opts,
+        result=data_sources_output_result,
+        secret=lambda _found, result: holds_password(result),
+    )
 
-    async def listing(values: list[Any]) -> GetMmsDataSourcesResult:
-        filters = run_in_program(lambda: Filters.check(*values[: len(args)]))
-        try:
-            items = await lookups.wait(lookups.submit(settings, ("list", filters), filters.run))
-            if filters.with_config:
-                outcomes = await asyncio.gather(
-                    *(lookups.wait(f) for f in _config_lookups(settings, items)), return_exceptions=True
-                )
-                items = _keep_found(items, list(outcomes))
-        except MmsError as error:
-            raise lookups.as_program_error(error) from None
-        return data_sources_output_result(items)
 
-    # Secret as a whole when it holds a password, as Pulumi makes an invoke's result (see outputs.py).
-    inputs = pulumi.Output.all(*args, *depends_on_urns(opts))
-    result: pulumi.Output[GetMmsDataSourcesResult] = inputs.apply(listing)
-    return result.apply(secret_if_password)
+def _args(name_regex: Any, type: Any, status: Any, region: Any, with_config: Any) -> dict[str, Any]:
+    return {
+        "name_regex": name_regex,
+        "type": type,
+        "status": status,
+        "region": region,
+        "with_config": with_config,
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -25,11 +25,10 @@ from ..core import discovery
 from ..core.apis import catalog, progress, reader
 from ..core.apis.spec import ReadApi, Shape
 from ..core.client import MmsClient
-from ..core.errors import MmsError
 from ..core.model import ConfigItem, fields_of
 from ..core.secrets import has_password_value
 from . import generated_types, lookups
-from .data_source_function import depends_on_urns, run_in_program
+from . import invoke as runner
 from .outputs import config_result
 
 
@@ -252,34 +251,45 @@ def check(fn: Function, arguments: dict[str, Any]) -> dict[str, Any]:
     return given
 
 
+def _answer(fn: Function, answer: Mapping[str, Any]) -> Any:
+    """A `Mocks.call` answer (keyed as schema.json's outputs) read as the reader's result."""
+    item: Any = pydantic.TypeAdapter(fn.api.item)
+    if fn.items is None:
+        return item.validate_python(answer)
+    found = [item.validate_python(inner) for inner in answer.get(_camel(fn.items)) or []]
+    ids, names = list(answer.get("ids") or []), list(answer.get("names") or [])
+    return reader.Listing(ids=ids, names=names, items=found)
+
+
+def _function(fn: Function) -> runner.Function[dict[str, Any], Any]:
+    """`fn` as the shared function runner runs it: providers, mocks and `depends_on` as generated SDKs."""
+    return runner.Function(
+        name=fn.name,
+        token=fn.token,
+        check=lambda arguments: check(fn, dict(arguments)),
+        start=lambda settings, given: lookups.submit(settings, _key(fn, given), _work(fn, given)),
+        answer=lambda answer: _answer(fn, answer),
+    )
+
+
 def invoke(fn: Function, arguments: dict[str, Any], opts: pulumi.InvokeOptions | None) -> Any:
     """The plain form: the result now (awaitable, as generated SDKs return)."""
-    given = run_in_program(lambda: check(fn, arguments))
-    settings = run_in_program(lookups.program_settings)
-    found = run_in_program(lambda: lookups.submit(settings, _key(fn, given), _work(fn, given)).result())
+    return runner.invoke(_function(fn), arguments, opts, result=lambda found: _plain_result(fn, found))
+
+
+def _plain_result(fn: Function, found: Any) -> Any:
     return result(fn, found, awaitable=True)
 
 
 def invoke_output(
     fn: Function, arguments: dict[str, Any], opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None
 ) -> pulumi.Output[Any]:
-    """The `_output` form: every argument may be an Output; the result keeps their dependencies."""
-    names = tuple(arguments)
-    values = tuple(arguments.values())
-    if not any(isinstance(v, pulumi.Output) for v in values):
-        run_in_program(lambda: check(fn, arguments))
-    settings = run_in_program(lookups.program_settings)
-
-    async def lookup(resolved: list[Any]) -> tuple[Any, bool]:
-        given = run_in_program(lambda: check(fn, dict(zip(names, resolved[: len(names)], strict=True))))
-        try:
-            found = await lookups.wait(lookups.submit(settings, _key(fn, given), _work(fn, given)))
-        except MmsError as error:
-            raise lookups.as_program_error(error) from None
-        return result(fn, found, awaitable=False), _holds_password(found)
-
-    # As get_mms_data_source_output: a result holding a password value is secret as a whole.
-    looked_up: pulumi.Output[tuple[Any, bool]] = pulumi.Output.all(*values, *depends_on_urns(opts)).apply(
-        lookup
+    """The `_output` form: every argument may be an Output; the result keeps their dependencies, and is
+    secret as a whole when it holds a password value (as get_mms_data_source_output's)."""
+    return runner.invoke_output(
+        _function(fn),
+        arguments,
+        opts,
+        result=lambda found: result(fn, found, awaitable=False),
+        secret=lambda found, _value: _holds_password(found),
     )
-    return looked_up.apply(lambda pair: pulumi.Output.secret(pair[0]) if pair[1] else pair[0])

@@ -42,6 +42,7 @@ __all__ = [
     "data_source_result",
     "data_sources_output_result",
     "data_sources_result",
+    "holds_password",
     "secret_if_password",
 ]
 
@@ -116,9 +117,14 @@ def secret_if_password(result: R) -> pulumi.Output[R] | R:
 
     For `Output.apply`: a function that returns an Output makes the applied Output secret as a whole.
     """
-    if not has_password_value(_as_json(result)):
+    if not holds_password(result):
         return result
     return pulumi.Output.secret(None).apply(lambda _: result)
+
+
+def holds_password(result: Any) -> bool:
+    """True when a result holds a password value anywhere (the Output form is then secret as a whole)."""
+    return has_password_value(_as_json(result))
 
 
 def _as_json(value: Any) -> Any:

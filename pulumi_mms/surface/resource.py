@@ -36,6 +36,7 @@ from ..core.model import DataSource
 from ..core.settings import Settings
 from . import drift, host_log, lookups
 from .generated_types import MmsDataSourceArgs, MmsDataSourceOutputs
+from .provider import check_resource_options
 
 _T = TypeVar("_T")
 
@@ -338,6 +339,7 @@ class MmsDataSource(MmsDataSourceOutputs, pulumi.dynamic.Resource, module="mms",
             if both:
                 raise TypeError(f"MmsDataSource: {', '.join(both)} given both in args and as keywords")
             plain = {key: pulumi.get(args, key) for key in plain}
+        check_resource_options(opts, f"MmsDataSource {resource_name!r}")
         by_id = opts is not None and opts.id is not None  # `MmsDataSource.get`, or a read by `opts.id`
         _, errors = _checked_inputs(plain, by_id=by_id)  # plain values are checked now, Outputs later
         if errors:

@@ -300,3 +300,17 @@ def test_readme_lists_every_output_and_setting(generated: dict[str, Any]) -> Non
 def test_missing_markers_are_reported() -> None:
     with pytest.raises(ValueError, match="fields:start"):
         readme.rewrite("# no markers\n", {})
+
+
+def test_the_provider_section_matches_pulumi_mms_provider() -> None:
+    from pulumi_mms import Provider
+    from pulumi_mms.surface.provider import PARAMETERS
+
+    provider = json.loads((ROOT / "schema.json").read_text())["provider"]
+    assert set(provider["inputProperties"]) == {spec.key for spec in SETTINGS} == set(PARAMETERS.values())
+    named = [
+        p for p in inspect.signature(Provider).parameters if p not in ("resource_name", "opts", "settings")
+    ]
+    assert {to_camel(name) for name in named} <= set(provider["inputProperties"])
+    secret = {key for key, spec in provider["inputProperties"].items() if spec.get("secret")}
+    assert {"secretKey", "securityToken"} <= secret
