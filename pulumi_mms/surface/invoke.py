@@ -148,7 +148,7 @@ def invoke(
             function.token, camel_args(args), opts=target.options(opts, output=False)
         )
         return result(run_in_program(lambda: function.answer(answer.value or {})))
-    settings = target.settings_now()
+    settings = run_in_program(target.settings_now)
     if settings is None:  # a provider whose inputs are Outputs: wait for them, as Pulumi's invoke does
         from pulumi.runtime.sync_await import _sync_await
 
@@ -188,7 +188,7 @@ def invoke_output(
     started: Future[T] | None = None
     if not any(isinstance(value, pulumi.Output) or isawaitable(value) for value in args.values()):
         checked = run_in_program(lambda: function.check(args))
-        settings = target.settings_now()
+        settings = run_in_program(target.settings_now)
         if settings is not None and not depends_on:
             started = function.start(settings, checked)
     return pulumi.Output._from_data(_run(function, args, depends_on, target, started, result, secret))
