@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -285,3 +286,21 @@ def test_without_a_provider_the_stack_config_is_used(mms_emulator: MmsEmulator) 
         lambda: get_mms_data_source_output(source_id=SOURCE).name, config=emulator_config(mms_emulator)
     )
     assert run.value == "demo"
+
+
+def test_object_and_flag_settings_reach_the_provider_as_stack_config_text(beijing: MmsEmulator) -> None:
+    """`assume_role` (an object) and `skip_region_validation` (a flag) travel as stack config holds them."""
+    role = {"roleArn": "acs:ram::1234567890123456:role/reader", "sessionName": "mms-test"}
+
+    def program() -> Any:
+        provider = Provider("role", region="cn-beijing", assume_role=role, skip_region_validation=True)
+        return provider._mms_settings.now
+
+    run = run_program(program)
+    (provider,) = run.of_type(PROVIDER_TYPE)
+    assert json.loads(provider.inputs["mms:assumeRole"]) == role
+    assert provider.inputs["mms:skipRegionValidation"] == "true"
+    settings = run.value
+    assert settings.assume_role.role_arn == role["roleArn"]
+    assert settings.assume_role.session_name == "mms-test"
+    assert settings.skip_region_validation is True

@@ -311,8 +311,6 @@ def test_the_provider_section_matches_pulumi_mms_provider() -> None:
     named = [
         p for p in inspect.signature(Provider).parameters if p not in ("resource_name", "opts", "settings")
     ]
-    if "assumeRole" not in PARAMETERS.values():  # the assumeRole setting is not in SETTINGS yet
-        named.remove("assume_role")
     assert {to_camel(name) for name in named} <= set(provider["inputProperties"])
     secret = {key for key, spec in provider["inputProperties"].items() if spec.get("secret")}
     assert {"secretKey", "securityToken"} <= secret
