@@ -89,6 +89,8 @@ class Target:
     @classmethod
     def of(cls, opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None, subject: str) -> Target:
         provider = invoke_provider(opts, subject)
+        if provider is None:
+            lookups.program_settings()  # bad stack config fails now, even when mocks answer the call
         mocked = isinstance(pulumi.runtime.settings.SETTINGS.monitor, MockMonitor) and (
             not provider._mms_settings.endpoint_given
             if provider is not None

@@ -79,7 +79,12 @@ def test_without_an_endpoint_mocks_call_answers_every_function(mms_emulator: Mms
         )
 
     # credentials but no endpoint: a unit test that can never reach a real endpoint by accident
-    run = run_program(program, mocks=mocks, config={"mms:region": "cn-shanghai", "mms:accessKey": "LTAIx"})
+    config = {
+        "mms:region": "cn-shanghai",
+        "mms:accessKey": "LTAI5tUnitTest",
+        "mms:secretKey": "unit-test-key",
+    }
+    run = run_program(program, mocks=mocks, config=config)
     assert run.value == ["from-mocks", ["p1", "p2"], "STARTED", "GetMmsDataSourceResult", ["a", "b"], [1, 2]]
     # the schema's tokens, with the set arguments by their camelCase names
     assert sorted((call.token, sorted(call.args.items())) for call in mocks.calls) == [
@@ -104,10 +109,16 @@ def test_mocks_call_sees_the_provider_given(mms_emulator: MmsEmulator) -> None:
     assert call.provider.endswith("pulumi:providers:pulumi-python::bj::res-id")
 
 
-def test_arguments_are_still_checked_before_mocks_are_asked() -> None:
+def test_arguments_and_stack_config_are_still_checked_before_mocks_are_asked() -> None:
     mocks = UnitTestMocks()
     with pytest.raises(ValidationError, match="source_id"):
         run_program(lambda: get_mms_data_source(source_id="abc"), mocks=mocks)
+    with pytest.raises(ValidationError, match="did you mean 'cn-shanghai'"):
+        run_program(
+            lambda: get_mms_data_source_output(source_id=1).name,
+            mocks=mocks,
+            config={"mms:region": "cn-shangai"},
+        )
     assert mocks.calls == []
 
 
