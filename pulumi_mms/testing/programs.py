@@ -13,7 +13,8 @@ it. `EmulatorMocks` answers `MmsDataSource` as the engine would with the real pr
 shows the checked values), then `create` in `pulumi up`, configured with the stack config, or with the
 inputs of the resource's `pulumi_mms.Provider`, exactly as the dynamic-provider host is configured. That
 happens only when those settings set an endpoint (the emulator's), as for the functions; otherwise, and
-for every other resource, it echoes the inputs as outputs. It records every registered resource.
+for every other resource, it echoes the inputs as outputs. A read by id (`MmsDataSource.get`) is answered
+by the provider's `read`. It records every registered resource.
 
 This is the only module of `pulumi_mms.testing` that imports Pulumi and the Pulumi surface of the package
 (the emulator itself needs neither).
@@ -86,7 +87,7 @@ class EmulatorMocks(pulumi.runtime.Mocks):
         if args.typ == DATA_SOURCE_TYPE:
             config = self._config_for(args.provider or "")
             if config.get("mms:endpoint"):
-                return self._answer(args.name, config, inputs)
+                return self._answer(args.name, config, inputs, args.resource_id or None)
         return f"{args.name}-id", inputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
@@ -103,11 +104,15 @@ class EmulatorMocks(pulumi.runtime.Mocks):
         return inputs
 
     def _answer(
-        self, name: str, config: dict[str, Any], inputs: dict[str, Any]
+        self, name: str, config: dict[str, Any], inputs: dict[str, Any], read_id: str | None
     ) -> tuple[str, dict[Any, Any]]:
-        """What the engine would get from the provider: the checked inputs (a preview), or create's."""
+        """What the engine would get from the provider: `read` for a read by id (`MmsDataSource.get`),
+        else the checked inputs (a preview) or what `create` returns."""
         provider = MmsDataSourceProvider()
         provider.configure(ConfigureRequest(Config(config, "test")))
+        if read_id is not None:
+            found = provider.read(read_id, inputs)
+            return found.id or "", dict(found.outs or {})
         checked = provider.check({}, inputs)
         if checked.failures:
             reasons = "; ".join(f"{failure.property}: {failure.reason}" for failure in checked.failures)
