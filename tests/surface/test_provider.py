@@ -21,7 +21,7 @@ from pulumi_mms import (
     get_mms_data_sources_output,
 )
 from pulumi_mms.core.settings import SETTINGS
-from pulumi_mms.surface.provider import PARAMETERS
+from pulumi_mms.surface.provider import PACKAGE, PARAMETERS
 from pulumi_mms.testing import MmsEmulator
 from pulumi_mms.testing.programs import emulator_config, run_program
 
@@ -304,3 +304,56 @@ def test_object_and_flag_settings_reach_the_provider_as_stack_config_text(beijin
     assert settings.assume_role.role_arn == role["roleArn"]
     assert settings.assume_role.session_name == "mms-test"
     assert settings.skip_region_validation is True
+
+
+def test_migration_functions_go_through_the_same_provider_and_mocks(beijing: MmsEmulator) -> None:
+    """The migration read functions share the runner: a provider chooses the account, mocks answer."""
+    from pulumi_mms.surface import migration_functions as fns
+
+    beijing.update_data_source(SOURCE, name="demo")
+
+    def program() -> Any:
+        bj = provider_for(beijing)
+        return pulumi.Output.all(
+            fns.get_mms_job(source_id=SOURCE, job_id=3, opts=pulumi.InvokeOptions(provider=bj)).name,
+            fns.get_mms_jobs_output(source_id=SOURCE, opts=pulumi.InvokeOptions(provider=bj)).names,
+        )
+
+    name, names = run_program(program).value  # no stack config at all: only the provider's settings
+    assert name == "mig_hr"
+    assert "mig_hr" in names
+    assert beijing.stats.requests >= 2
+
+
+@pytest.mark.parametrize("where", ["provider", "providers", "parent"])
+def test_a_dynamic_provider_that_is_not_ours_is_refused_for_the_resource(where: str) -> None:
+    class Group(pulumi.ComponentResource):
+        def __init__(self, name: str, opts: pulumi.ResourceOptions) -> None:
+            super().__init__("test:index:Group", name, None, opts)
+
+    def program() -> Any:
+        other = pulumi.ProviderResource(PACKAGE, "someone-elses", {"app:key": "value"})
+        opts = {
+            "provider": lambda: pulumi.ResourceOptions(provider=other),
+            "providers": lambda: pulumi.ResourceOptions(providers=[other]),
+            "parent": lambda: pulumi.ResourceOptions(
+                parent=Group("g", pulumi.ResourceOptions(providers=[other]))
+            ),
+        }[where]()
+        return MmsDataSource("ds", source_id=SOURCE, opts=opts).urn
+
+    with pytest.raises(ValidationError, match=r"pulumi_mms\.Provider"):
+        run_program(program)
+
+
+def test_a_provider_in_the_resources_providers_list_serves_it(
+    mms_emulator: MmsEmulator, beijing: MmsEmulator
+) -> None:
+    def program() -> Any:
+        resource = MmsDataSource(
+            "ds", source_id=SOURCE, opts=pulumi.ResourceOptions(providers=[provider_for(beijing)])
+        )
+        return resource.name
+
+    assert run_program(program, emulator=mms_emulator).value == "beijing-orders"
+    assert mms_emulator.stats.requests == 0
