@@ -2,4 +2,11 @@
 
 from pulumi_mms.testing.programs import UNKNOWN, EmulatorMocks, ProgramRun, Registered, run_program
 
-__all__ = ["UNKNOWN", "EmulatorMocks", "ProgramRun", "Registered", "run_program"]
+
+class RecordingMocks(EmulatorMocks):
+    """Records and echoes every resource; a subclass answers the ones it cares about."""
+
+    live = False
+
+
+__all__ = ["UNKNOWN", "EmulatorMocks", "ProgramRun", "RecordingMocks", "Registered", "run_program"]

@@ -71,6 +71,10 @@ class EmulatorMocks(pulumi.runtime.Mocks):
     it to answer other resources or `call`s; `call` (a function under mocks, see the README) answers `{}`.
     """
 
+    live = True
+    """Answer `MmsDataSource` through its provider; False: only record and echo (for subclasses that
+    answer it themselves)."""
+
     def __init__(self, config: Mapping[str, Any] | None = None, *, preview: bool = True) -> None:
         self.config: dict[str, Any] = dict(config or {})
         self.preview = preview
@@ -86,7 +90,7 @@ class EmulatorMocks(pulumi.runtime.Mocks):
             return id_, inputs
         if args.typ == DATA_SOURCE_TYPE:
             config = self._config_for(args.provider or "")
-            if config.get("mms:endpoint"):
+            if self.live and config.get("mms:endpoint"):
                 return self._answer(args.name, config, inputs, args.resource_id or None)
         return f"{args.name}-id", inputs
 
