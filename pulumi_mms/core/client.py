@@ -8,16 +8,20 @@ tea or darabonba escapes: every failed attempt goes through `pulumi_mms.translat
 
 from __future__ import annotations
 
+import collections
+import contextvars
+import hashlib
 import json
 import logging
 import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+import attrs
 import pydantic
 from alibabacloud_tea_openapi.client import Client as OpenApiClient
 from alibabacloud_tea_openapi.utils_models import Config, OpenApiRequest, Params
@@ -29,7 +33,7 @@ from .endpoints import resolve_endpoint
 from .model import DataSourceSummary, GetMmsDataSourceResponse, ListMmsDataSourcesResponse
 from .settings import Settings, env_credentials
 from .translate import Call, Failure, Translator
-from .transport import MmsSession, install_session
+from .transport import MmsSession, hold, install_session
 
 log = logging.getLogger("pulumi_mms")
 
@@ -197,7 +201,7 @@ class MmsClient:
         deadline is not made: the last error is raised at once, with the number of attempts.
         """
         policy = self.settings.retry
-        deadline = self.clock() + policy.deadline_s
+        deadline = self.clock() + policy.deadline_s - queued_s.get()
         attempt = 0
         with self._slots:
             while True:
@@ -333,14 +337,45 @@ def _error_shape(raw: bytes) -> tuple[str | None, str, str | None] | None:
     )
 
 
-_shared: dict[Settings, MmsClient] = {}
+queued_s: contextvars.ContextVar[float] = contextvars.ContextVar("pulumi_mms_queued_s", default=0.0)
+"""How long the running lookup waited for a worker: it counts against each call's totalTimeout."""
+
+MAX_SHARED_CLIENTS = 8
+"""Shared clients kept at once; the least recently used is dropped (its sockets closed once unused)."""
+
+_shared: collections.OrderedDict[Hashable, MmsClient] = collections.OrderedDict()
 _shared_lock = threading.Lock()
+_SALT = os.urandom(16)
+
+
+def client_key(settings: Settings) -> Hashable:
+    """What tells shared clients apart, holding no secret: the secret and token only as a salted digest."""
+    credentials = settings.credentials
+    if credentials is None:
+        return settings
+    secrets = f"{credentials.access_key_secret}\0{credentials.security_token or ''}".encode()
+    digest = hashlib.blake2b(secrets, key=_SALT, digest_size=16).digest()
+    return attrs.evolve(settings, credentials=None), credentials.access_key_id, digest
 
 
 def shared_client(settings: Settings) -> MmsClient:
-    """One client per distinct settings in this process: its pool and limit are shared by all callers."""
+    """The client for these settings, shared by all callers in this process (its limit and pool too).
+
+    At most `MAX_SHARED_CLIENTS` are kept (a rotated key or a new endpoint makes a new one): a
+    long-lived process does not accumulate clients, sessions or old secrets. A dropped client still
+    serves whoever holds it; its connection pool closes when the last client of its endpoint is gone.
+    """
+    key = client_key(settings)
     with _shared_lock:
-        client = _shared.get(settings)
-        if client is None:
-            client = _shared[settings] = MmsClient(settings)
-        return client
+        client = _shared.get(key)
+        if client is not None:
+            _shared.move_to_end(key)
+            return client
+    client = MmsClient(settings)  # outside the lock: building one resolves credentials
+    hold(client.session, client)
+    with _shared_lock:
+        client = _shared.setdefault(key, client)
+        _shared.move_to_end(key)
+        while len(_shared) > MAX_SHARED_CLIENTS:
+            _shared.popitem(last=False)
+    return client

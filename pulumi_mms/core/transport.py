@@ -27,6 +27,7 @@ import re
 import socket
 import threading
 import time
+import weakref
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,7 +46,9 @@ from .secrets import scrub_header_lines
 log = logging.getLogger("pulumi_mms.http")
 """One DEBUG line per request (method, path, status, request id, time); `pulumi-mms --debug` shows them."""
 
-_install_lock = threading.Lock()
+_install_lock = threading.RLock()  # re-entrant: a client's finalizer may run (gc) while it is held
+_live_sessions: weakref.WeakValueDictionary[str, MmsSession] = weakref.WeakValueDictionary()
+_holders: dict[str, int] = {}
 _DIGITS = re.compile(r"[0-9]{1,12}")
 
 
@@ -215,6 +218,9 @@ def redact_proxy(url: str) -> str:
 class MmsSession(requests.Session):
     """A requests session that honours NO_PROXY and records facts about each response."""
 
+    cache_key = ""
+    """Its key in tea's session cache (set by `install_session`)."""
+
     def __init__(self, pool_size: int) -> None:
         super().__init__()
         adapter = _WatchedAdapter(pool_connections=4, pool_maxsize=pool_size)
@@ -242,6 +248,8 @@ class MmsSession(requests.Session):
         self._observed.facts = None
         self._observed.budget_s = budget_s
         self._observed.max_bytes = max_bytes
+        if self.cache_key and DaraCore._sessions.get(self.cache_key) is not self:
+            _reinstall(self)  # released while a client still held it: tea must not make a session of its own
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         if not log.isEnabledFor(logging.DEBUG):
@@ -360,9 +368,41 @@ def install_session(protocol: str, endpoint: str, pool_size: int) -> MmsSession:
     with _install_lock:
         session = DaraCore._sessions.get(key)
         if not isinstance(session, MmsSession):
-            session = MmsSession(pool_size)
-            DaraCore._sessions[key] = session
+            # One live session per key: a released one still held by a client is put back, not replaced.
+            session = _live_sessions.get(key) or MmsSession(pool_size)
+            session.cache_key = key
+            DaraCore._sessions[key] = _live_sessions[key] = session
         return session
+
+
+def hold(session: MmsSession, owner: object) -> None:
+    """Keep `session` in tea's cache while `owner` lives; after its last holder, close and remove it.
+
+    Shared clients hold their session: a process that meets many endpoints keeps sockets only for the
+    endpoints of clients it still has.
+    """
+    with _install_lock:
+        _reinstall(session)
+        _holders[session.cache_key] = _holders.get(session.cache_key, 0) + 1
+    weakref.finalize(owner, _let_go, session.cache_key).atexit = False  # exit closes sockets anyway
+
+
+def _reinstall(session: MmsSession) -> None:
+    with _install_lock:
+        DaraCore._sessions[session.cache_key] = _live_sessions[session.cache_key] = session
+
+
+def _let_go(key: str) -> None:
+    with _install_lock:
+        left = _holders.get(key, 1) - 1
+        if left > 0:
+            _holders[key] = left
+            return
+        _holders.pop(key, None)
+        session = DaraCore._sessions.get(key)
+        if isinstance(session, MmsSession):
+            del DaraCore._sessions[key]
+            session.close()  # its pooled sockets; a request still in flight closes its own when done
 
 
 # -- secrets in the SDKs' debug logs -------------------------------------------------------------------

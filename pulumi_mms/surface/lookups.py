@@ -1,29 +1,44 @@
-"""Running lookups for a Pulumi program: concurrent, bounded, pooled and deduplicated.
+"""Running lookups for a Pulumi program: concurrent, bounded, pooled, deduplicated, and let go of.
 
-A program may hold hundreds of lookups. Each runs on a worker thread of a pool sized to `maxConcurrency`
-through one shared client per settings (tea's sync path pools connections; its async path would open one
-per call). Identical lookups in one program run (same settings and arguments) share one request: the
-cache is tied to the run's resource monitor, so a new run (or a new mocked test run) reads afresh.
+A program may hold thousands of lookups. Each runs on a worker of its endpoint's pool (at most
+`maxConcurrency` workers) through one shared client per settings (tea's sync path pools connections; its
+async path would open one per call). Identical lookups in one program run (same settings and arguments)
+share one request: the cache is tied to the run's resource monitor, so a new run (or a new mocked test
+run) reads afresh. Outside a program run nothing is cached: every call reads afresh.
+
+Long-lived processes (the Automation API, notebooks, test suites) stay bounded: workers are daemon threads
+that exit when idle, a pool belongs to an endpoint (a rotated key reuses it) and few pools are kept. A
+failed program or Ctrl-C ends the process at once: queued lookups are cancelled, in-flight ones abandoned.
+Time a lookup waits for a worker counts against its `totalTimeout`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import collections
 import contextvars
 import threading
+import time
 import weakref
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 import pulumi.runtime
 import pulumi.runtime.settings
 
-from ..core.client import shared_client
-from ..core.errors import MmsError
+from ..core import client as client_module
+from ..core.client import MmsClient, shared_client
+from ..core.errors import MmsError, ServiceUnavailable
 from ..core.settings import Settings
 
 T = TypeVar("T")
+
+IDLE_S = 2.0
+"""A worker with nothing to do for this long exits (the next lookup starts a new one)."""
+MAX_POOLS = 8
+"""Endpoint pools kept at once; the least recently used one's workers exit once its queue is empty."""
 
 
 def program_settings() -> Settings:
@@ -33,65 +48,189 @@ def program_settings() -> Settings:
     resolving them for each of hundreds of lookups cost ~0.1 ms apiece on the program's thread, before any
     request could start (benchmark B2). Outside a program run they are resolved on every call.
     """
-    if pulumi.runtime.settings.SETTINGS.monitor is None:
+    run = _run_cache()
+    if run is None:
         return Settings.resolve(config=pulumi.runtime.get_config)
-    cache = _run_cache()
-    with cache.lock:
-        if cache.settings is None:
-            cache.settings = Settings.resolve(config=pulumi.runtime.get_config)
-        return cache.settings
+    with run.lock:
+        if run.settings is None:
+            run.settings = Settings.resolve(config=pulumi.runtime.get_config)
+        return run.settings
+
+
+class _Job:
+    """One queued lookup."""
+
+    __slots__ = ("client", "context", "future", "queued_at", "work")
+
+    def __init__(self, work: Callable[[MmsClient], Any], client: MmsClient) -> None:
+        self.future: Future[Any] = Future()
+        # Run in a copy of the caller's context: Pulumi's settings (and so pulumi.log) are contextvars.
+        self.context = contextvars.copy_context()
+        self.work = work
+        self.client = client
+        self.queued_at = time.monotonic()
+
+    def run(self) -> None:
+        if not self.future.set_running_or_notify_cancel():
+            return
+        waited = time.monotonic() - self.queued_at
+        settings = self.client.settings
+        try:
+            if waited >= settings.retry.deadline_s:
+                raise ServiceUnavailable(
+                    f"the lookup waited {waited:.1f} s for one of the {settings.max_concurrency} workers "
+                    f"(mms:maxConcurrency) and reached its totalTimeout "
+                    f"({settings.retry.deadline_s * 1000:.0f} ms) before its first request",
+                    hint="raise mms:totalTimeout or mms:maxConcurrency, or make fewer lookups at once",
+                    region=settings.region,
+                    endpoint=self.client.endpoint,
+                )
+            result = self.context.run(_run_with_wait, self.work, self.client, waited)
+        except BaseException as error:
+            self.future.set_exception(error)
+        else:
+            self.future.set_result(result)
+
+
+def _run_with_wait(work: Callable[[MmsClient], Any], client: MmsClient, waited: float) -> Any:
+    client_module.queued_s.set(waited)
+    return work(client)
+
+
+class _Pool:
+    """Up to `size` daemon workers for one endpoint, started on demand; a worker idle for IDLE_S exits.
+
+    Daemon workers never hold the process at exit (a `ThreadPoolExecutor`'s are joined, after draining
+    its whole queue); `cancel_all` at exit cancels whatever is still queued.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._jobs: collections.deque[_Job] = collections.deque()
+        self._ready = threading.Condition(threading.Lock())
+        self._workers = 0
+        self._idle = 0
+        self._retired = False
+        _pools_ever.add(self)
+
+    def submit(self, job: _Job) -> None:
+        with self._ready:
+            self._jobs.append(job)
+            if self._idle >= len(self._jobs):
+                self._ready.notify()
+            elif self._workers < self.size:
+                self._workers += 1
+                threading.Thread(target=self._work, name="pulumi-mms", daemon=True).start()
+
+    def retire(self) -> None:
+        """Workers exit as soon as the queue is empty (new jobs still run)."""
+        with self._ready:
+            self._retired = True
+            self._ready.notify_all()
+
+    def cancel_all(self) -> None:
+        with self._ready:
+            jobs, self._jobs = list(self._jobs), collections.deque()
+            self._retired = True
+            self._ready.notify_all()
+        for job in jobs:
+            job.future.cancel()
+
+    def _work(self) -> None:
+        while True:
+            with self._ready:
+                if not self._jobs and not self._retired:
+                    self._idle += 1
+                    self._ready.wait(IDLE_S)
+                    self._idle -= 1
+                if not self._jobs:
+                    self._workers -= 1
+                    return
+                job = self._jobs.popleft()
+            job.run()
+            del job  # not kept alive (with its client) while this worker waits
+
+
+_pools: collections.OrderedDict[Hashable, _Pool] = collections.OrderedDict()
+_pools_lock = threading.Lock()
+_pools_ever: weakref.WeakSet[_Pool] = weakref.WeakSet()
+
+
+def _pool(client: MmsClient) -> _Pool:
+    """The pool of the client's endpoint: other credentials (a rotated key) reuse it."""
+    settings = client.settings
+    key = (settings.protocol, client.endpoint, settings.max_concurrency)
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None:
+            pool = _pools[key] = _Pool(settings.max_concurrency)
+            while len(_pools) > MAX_POOLS:
+                _pools.popitem(last=False)[1].retire()
+        else:
+            _pools.move_to_end(key)
+        return pool
+
+
+@atexit.register
+def _cancel_queued() -> None:
+    """At exit, queued lookups are cancelled (in-flight ones run on daemon threads: abandoned)."""
+    for pool in list(_pools_ever):
+        pool.cancel_all()
 
 
 class _RunCache:
-    """The settings and the in-flight and finished lookups of one program run."""
+    """The settings, client and pool, and the in-flight and finished lookups of one program run."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.settings: Settings | None = None
+        self.bound: tuple[Settings, MmsClient, _Pool] | None = None
         self.futures: dict[Hashable, Future[Any]] = {}
 
 
-_executors: dict[Settings, ThreadPoolExecutor] = {}
-_executors_lock = threading.Lock()
 _runs: weakref.WeakKeyDictionary[Any, _RunCache] = weakref.WeakKeyDictionary()
 _runs_lock = threading.Lock()
+MAX_RUNS = 4
+"""Program runs whose caches are kept; an older run still alive (Pulumi keeps its first monitor as a
+default forever) loses only its dedupe, and its settings are let go."""
 
 
-def _executor(settings: Settings) -> ThreadPoolExecutor:
-    with _executors_lock:
-        pool = _executors.get(settings)
-        if pool is None:
-            pool = _executors[settings] = ThreadPoolExecutor(
-                max_workers=settings.max_concurrency, thread_name_prefix="pulumi-mms"
-            )
-        return pool
-
-
-_outside_a_run = _RunCache()
-
-
-def _run_cache() -> _RunCache:
+def _run_cache() -> _RunCache | None:
+    """The cache of the running program (None outside a program run: nothing is cached there)."""
     run = pulumi.runtime.settings.SETTINGS.monitor  # one per program run (and per set_mocks)
     if run is None:
-        return _outside_a_run
+        return None
     with _runs_lock:
         cache = _runs.get(run)
         if cache is None:
             cache = _runs[run] = _RunCache()
+            while len(_runs) > MAX_RUNS:
+                del _runs[next(iter(_runs.keys()))]  # the oldest (dicts keep insertion order)
         return cache
 
 
-def submit(settings: Settings, key: Hashable, work: Callable[..., T]) -> Future[T]:
+def _client_and_pool(settings: Settings) -> tuple[MmsClient, _Pool]:
+    client = shared_client(settings)
+    return client, _pool(client)
+
+
+def submit(settings: Settings, key: Hashable, work: Callable[[MmsClient], T]) -> Future[T]:
     """Run `work(client)` on the settings' pool, once per `key` in this program run."""
-    cache = _run_cache()
-    full_key = (settings, key)
-    with cache.lock:
-        future = cache.futures.get(full_key)
+    run = _run_cache()
+    if run is None:
+        client, pool = _client_and_pool(settings)
+        job = _Job(work, client)
+        pool.submit(job)
+        return job.future
+    with run.lock:
+        future = run.futures.get((settings, key))
         if future is None:
-            client = shared_client(settings)
-            # Run in a copy of the caller's context: Pulumi's settings (and so pulumi.log) are contextvars.
-            context = contextvars.copy_context()
-            future = cache.futures[full_key] = _executor(settings).submit(context.run, work, client)
+            bound = run.bound
+            if bound is None or bound[0] is not settings:
+                bound = run.bound = (settings, *_client_and_pool(settings))
+            job = _Job(work, bound[1])
+            bound[2].submit(job)
+            future = run.futures[(settings, key)] = job.future
         return future
 
 

@@ -250,7 +250,9 @@ def test_a_mocked_program_keeps_passwords_secret_and_secrets_out(
     config = secret_config(emu)
     # The program's shared client, with waits that take no time (readiness polls through client.sleep).
     settings = Settings.resolve(config.get)
-    monkeypatch.setitem(client_module._shared, settings, MmsClient(settings, sleep=lambda _s: None))
+    monkeypatch.setitem(
+        client_module._shared, client_module.client_key(settings), MmsClient(settings, sleep=lambda _s: None)
+    )
 
     def program() -> Any:
         source = get_mms_data_source_output(SOURCE, with_config=True)

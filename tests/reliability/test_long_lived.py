@@ -1,0 +1,166 @@
+"""Long-lived processes: many program runs (Automation API, notebooks, test suites) in one process.
+
+Each run below uses another endpoint and another key (a rotated STS token, another region or tenant).
+What a run leaves behind must not add up: threads, sockets and clients stay flat, idle workers exit, and
+no old secret stays in memory. Outside a program run nothing is cached: every call reads afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import gc
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pulumi.runtime.settings
+import pytest
+
+from pulumi_mms import DataSourceNotFound, get_mms_data_source, get_mms_data_source_output
+from pulumi_mms.core.client import MAX_SHARED_CLIENTS, MmsClient
+from pulumi_mms.surface import lookups
+from pulumi_mms.testing import MmsEmulator, generate_data_sources
+
+from ..programs import run_program
+from . import SOURCE, outcome, stack_config
+
+RUNS = 200
+LOOKUPS_PER_RUN = 3
+SAMPLE_AFTER = 20
+GIVE_UP_S = 60.0  # polling bound for idle workers to exit (they exit after lookups.IDLE_S)
+
+
+def sockets() -> int:
+    """Open sockets of this process (Linux: /proc/self/fd links to `socket:[inode]`)."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+    return count
+
+
+def clients() -> int:
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, MmsClient))
+
+
+def workers() -> int:
+    return sum(1 for thread in threading.enumerate() if thread.name == "pulumi-mms")
+
+
+def other_threads() -> list[str]:
+    """The process's other threads (the emulators', the test harness's event loops' executors)."""
+    return sorted(thread.name for thread in threading.enumerate() if thread.name != "pulumi-mms")
+
+
+def one_run(emu: MmsEmulator, **config: str) -> list[Any]:
+    ids = [record["id"] for record in emu.data_sources()][:LOOKUPS_PER_RUN]
+
+    def program() -> Any:
+        return pulumi.Output.all(*[get_mms_data_source_output(source_id).name for source_id in ids])
+
+    value = run_program(program, preview=True, config=stack_config(emu, **config)).value
+    assert isinstance(value, list)
+    return value
+
+
+def held_secrets(secrets: set[str], *, exclude: object) -> set[str]:
+    """Which of `secrets` something in memory (but `exclude` and this check) refers to, as str or in bytes."""
+    gc.collect()
+    found: set[str] = set()
+    encoded = {secret.encode(): secret for secret in secrets}
+    mine = {id(secrets), id(encoded), id(exclude), id(found)}
+    for obj in gc.get_objects():
+        if id(obj) in mine:
+            continue
+        for ref in gc.get_referents(obj):
+            if type(ref) is str and ref in secrets:
+                found.add(ref)
+            elif type(ref) is bytes and ref:
+                found.update(secret for raw, secret in encoded.items() if raw in ref)
+    return found
+
+
+def test_200_runs_with_rotating_keys_and_endpoints_leave_threads_sockets_and_clients_flat() -> None:
+    records = generate_data_sources(LOOKUPS_PER_RUN, seed=21)
+    used: list[str] = []  # every run's secret, in order
+    sampled: dict[str, int] = {}
+    for run in range(1, RUNS + 1):
+        with MmsEmulator(records) as emu:  # a new endpoint (port) and a new random key pair
+            used.append(emu.access_key_secret)
+            assert all(one_run(emu))
+            assert emu.stats.requests == LOOKUPS_PER_RUN
+        if run == SAMPLE_AFTER:
+            gc.collect()
+            sampled = {"threads": len(other_threads()), "sockets": sockets(), "clients": clients()}
+    gc.collect()
+    # Flat: 180 more runs (180 more endpoints and keys) added nothing beyond the caches' fixed bounds.
+    assert clients() <= MAX_SHARED_CLIENTS + lookups.MAX_RUNS
+    assert clients() <= sampled["clients"] + 1
+    assert workers() <= lookups.MAX_POOLS * LOOKUPS_PER_RUN  # at most the kept pools' workers
+    assert len(other_threads()) <= sampled["threads"] + 2, other_threads()
+    assert sockets() <= sampled["sockets"] + LOOKUPS_PER_RUN
+    # The secrets of old runs are gone from memory; only the last few runs' (cached clients) may remain.
+    recent = MAX_SHARED_CLIENTS + lookups.MAX_RUNS
+    old = set(used[:-recent])
+    assert held_secrets(old, exclude=used) == set()
+    # Idle workers exit (polled: they leave IDLE_S after their last lookup).
+    give_up = time.monotonic() + GIVE_UP_S
+    while workers() and time.monotonic() < give_up:
+        time.sleep(0.05)
+    assert workers() == 0
+
+
+def test_a_rotated_key_reuses_the_endpoints_pool_and_connections() -> None:
+    """50 runs against one endpoint, each with a new key: one worker pool, no new connections."""
+    with MmsEmulator(generate_data_sources(LOOKUPS_PER_RUN, seed=22)) as emu:
+        one_run(emu)  # warm: the pool and its connections exist
+        gc.collect()
+        pools_before = set(map(id, lookups._pools.values()))
+        threads_before = len(other_threads())
+        connections_before = emu.stats.connections
+        for run in range(50):
+            key_id, secret = f"LTAI5tRotated{run:011d}", f"rotated-secret-{run:04d}-{os.urandom(4).hex()}"
+            emu.add_access_key(key_id, secret)
+            assert all(one_run(emu, **{"mms:accessKey": key_id, "mms:secretKey": secret}))
+            emu.remove_access_key(key_id)
+        assert set(map(id, lookups._pools.values())) == pools_before
+        gc.collect()  # (the old runs' event loops, and their executors' threads)
+        # one pool, whose few workers served every run
+        assert all(pool._workers <= LOOKUPS_PER_RUN for pool in lookups._pools.values())
+        assert len(other_threads()) <= threads_before + 2, other_threads()
+        assert emu.stats.connections == connections_before  # the pooled connections were reused
+        assert emu.stats.requests == 51 * LOOKUPS_PER_RUN
+
+
+def outside_a_run(body: Callable[[], None]) -> None:
+    """Run `body` as a script would, outside any program run (whatever mocked runs this process made)."""
+
+    def isolated() -> None:
+        pulumi.runtime.settings.SETTINGS.monitor = None
+        pulumi.runtime.set_all_config({})
+        body()
+
+    contextvars.copy_context().run(isolated)  # the changes stay in this context
+
+
+def test_outside_a_program_run_every_call_reads_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    with MmsEmulator() as emu:
+        for name, value in emu.env().items():
+            monkeypatch.setenv(name, value)
+
+        def script() -> None:
+            assert get_mms_data_source(SOURCE).status == emu.data_source(SOURCE)["status"]
+            emu.update_data_source(SOURCE, status="STOPPED")
+            assert get_mms_data_source(SOURCE).status == "STOPPED"  # a status change shows
+            record = emu.data_source(SOURCE)
+            emu.remove_data_source(SOURCE)
+            assert isinstance(outcome(lambda: get_mms_data_source(SOURCE), DataSourceNotFound), Exception)
+            emu.put_data_source(record)
+            assert get_mms_data_source(SOURCE).id == SOURCE  # a failure does not stay failed
+
+        outside_a_run(script)
+        assert emu.stats.requests == 4

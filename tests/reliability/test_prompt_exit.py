@@ -1,0 +1,125 @@
+"""A failed program or Ctrl-C ends the process at once, however many lookups are queued or in flight.
+
+A program (mock runtime, in a child process) starts 40 or 200 lookups against an endpoint that accepts
+connections and never answers, with the default settings (readTimeout 10 s, totalTimeout 60 s,
+maxConcurrency 16), then fails with `sys.exit(1)` or gets SIGINT. The process must be gone within 3 s:
+queued lookups are cancelled, in-flight ones abandoned (before, exit joined the workers, which first ran
+the whole queue: ~20 s for 40 lookups, minutes for 200). Time queued behind maxConcurrency counts against
+totalTimeout.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+from concurrent.futures import wait
+from pathlib import Path
+
+import pytest
+
+from pulumi_mms import RetryPolicy, ServiceUnavailable
+from pulumi_mms.core.client import MmsClient
+from pulumi_mms.surface import lookups
+
+from . import Received, Reply, ScriptedServer, server_settings, silent_listener
+
+ROOT = Path(__file__).resolve().parents[2]
+EXIT_WITHIN_S = 3.0
+START_WITHIN_S = 120.0
+QUEUE_BOUND_S = 10.0  # interpreter start and imports, on a loaded machine
+
+PROGRAM = """
+import sys
+import pulumi.runtime
+from pulumi_mms import get_mms_data_source, get_mms_data_source_output
+from tests.programs import RecordingMocks
+
+endpoint, count, how = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+pulumi.runtime.set_mocks(RecordingMocks(), project="exit", stack="dev", preview=False)
+pulumi.runtime.set_all_config({
+    "mms:region": "cn-shanghai", "mms:endpoint": endpoint, "mms:protocol": "http",
+    "mms:accessKey": "LTAI5tExitTestKey", "mms:secretKey": "exit-test-secret",
+})
+outputs = [get_mms_data_source_output(source_id) for source_id in range(1, count + 1)]  # all started
+print("started", flush=True)
+if how == "exit":
+    sys.exit(1)
+get_mms_data_source(count + 1)  # waits (queued behind the others) until SIGINT
+"""
+
+
+@pytest.mark.parametrize("how", ["exit", "sigint"])
+@pytest.mark.parametrize("count", [40, 200])
+def test_the_process_is_gone_within_3_s(count: int, how: str) -> None:
+    with silent_listener() as endpoint:
+        child = subprocess.Popen(
+            [sys.executable, "-c", PROGRAM, endpoint, str(count), how],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            started = _first_line(child)
+            assert started == "started", child.stderr.read() if child.stderr else ""
+            if how == "sigint":
+                child.send_signal(signal.SIGINT)
+            code = child.wait(timeout=EXIT_WITHIN_S)
+        finally:
+            child.kill()
+            child.wait()
+            stderr = child.stderr.read() if child.stderr else ""
+            for stream in (child.stdout, child.stderr):
+                if stream:
+                    stream.close()
+    assert code != 0
+    if how == "sigint":
+        assert stderr.rstrip().endswith("KeyboardInterrupt")
+    else:
+        assert "Traceback" not in stderr  # sys.exit(1): nothing else went wrong on the way out
+
+
+def _first_line(child: subprocess.Popen[str]) -> str:
+    """The child's first line of output, read with a (generous) bound."""
+    line: list[str] = []
+    reader = threading.Thread(target=lambda: line.append(child.stdout.readline() if child.stdout else ""))
+    reader.start()
+    reader.join(START_WITHIN_S)
+    return line[0].strip() if line else ""
+
+
+def test_time_queued_behind_max_concurrency_counts_against_total_timeout() -> None:
+    """maxConcurrency 2, 40 lookups, totalTimeout 1 s, a server that answers only after the test: every
+    lookup fails within its own deadline counted from when it was queued, so all 40 are done in about
+    1 s (before: each one's deadline started when a worker took it up: 20 x 1 s). The bound only says
+    that the queue did not add 40/2 deadlines."""
+    release = threading.Event()
+
+    def late(_request: Received) -> Reply:
+        release.wait(60)
+        return Reply(503)
+
+    with ScriptedServer(late) as server:
+        settings = server_settings(
+            server.endpoint,
+            max_concurrency=2,
+            read_timeout_ms=60_000,
+            retry=RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.01, deadline_s=1.0),
+        )
+        futures = [lookups.submit(settings, None, lambda client, i=i: _get(client, i)) for i in range(1, 41)]
+        _done, pending = wait(futures, timeout=QUEUE_BOUND_S)
+        release.set()
+        assert not pending, f"{len(pending)} lookups still queued or running after {QUEUE_BOUND_S} s"
+    errors = [future.exception() for future in futures]
+    assert all(isinstance(error, ServiceUnavailable) for error in errors)
+    for error in errors:
+        # Either it left the queue past its deadline (and sent nothing), or it ran with what was left.
+        message = str(error)
+        queued = "maxConcurrency" in message and "totalTimeout" in message and error.attempts is None
+        assert queued or "timed out" in message
+
+
+def _get(client: MmsClient, source_id: int) -> object:
+    return client.get_data_source(source_id)
