@@ -190,8 +190,8 @@ def server_settings(endpoint: str, **overrides: Any) -> Settings:
         endpoint=endpoint,
         protocol="http",
         credentials=StaticCredentials("LTAI5tScriptedServerKey", "scripted-secret"),
-        connect_timeout_ms=1000,
-        read_timeout_ms=1000,
-        retry=RetryPolicy(max_attempts=2, base_delay_s=0.001, max_delay_s=0.001, deadline_s=5.0),
+        connect_timeout_ms=5000,  # timeouts a loopback answer cannot reach, even on a loaded machine
+        read_timeout_ms=5000,
+        retry=RetryPolicy(max_attempts=2, base_delay_s=0.001, max_delay_s=0.001, deadline_s=10.0),
     )
     return attrs.evolve(base, **overrides)

@@ -106,19 +106,19 @@ def sts_client(emu: MmsEmulator, **overrides: Any) -> MmsClient:
     settings = settings_for(
         emu,
         credentials=StaticCredentials(KEY_ID, SECRET, TOKEN),
-        read_timeout_ms=100,
         retry=RetryPolicy(max_attempts=2, base_delay_s=0.001, max_delay_s=0.001, deadline_s=5),
+        **overrides,
     )
-    return MmsClient(settings.__class__(**{**settings.__dict__, **overrides}) if overrides else settings)
+    return MmsClient(settings)
 
 
 Scenario = Callable[[MmsEmulator], MmsClient]
 
 
-def with_fault(*faults: Any) -> Scenario:
+def with_fault(*faults: Any, **overrides: Any) -> Scenario:
     def arrange(emu: MmsEmulator) -> MmsClient:
         emu.faults.set_rate(1.0, list(faults))
-        return sts_client(emu)
+        return sts_client(emu, **overrides)
 
     return arrange
 
@@ -152,7 +152,7 @@ SCENARIOS: dict[str, Scenario] = {
     "throttled": with_fault(Throttle(retry_after_ms=1)),
     "503": with_fault(HttpError(503)),
     "connection reset": with_fault(ConnectionReset()),
-    "timeout": with_fault(Latency(400)),
+    "timeout": with_fault(Latency(2000), read_timeout_ms=100),  # only here a short read timeout
     "truncated body with a password": with_fault(TruncatedBody()),
     "error message echoing secrets": with_fault(HttpError(400, f"Bad.{TOKEN}", ECHO)),
     "non-JSON page echoing secrets": with_fault(NonJsonBody(403, f"<html>{ECHO} {PASSWORD}</html>")),
