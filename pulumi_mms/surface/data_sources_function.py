@@ -170,7 +170,7 @@ def get_mms_data_sources(
 ) -> AwaitableGetMmsDataSourcesResult:
     """List the MMS data sources matching every given filter, ordered by id.
 
-    :param name_regex: A regular expression searched in each data source's name.
+    :param name_regex: A regular expression (RE2 syntax) searched in each data source's name.
     :param type: HIVE, BIGQUERY, MAXCOMPUTE, ... (exact).
     :param status: STARTED, STOPPED, ... (exact).
     :param region: The data sources' region id (exact).

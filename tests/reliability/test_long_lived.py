@@ -131,8 +131,8 @@ def test_a_rotated_key_reuses_the_endpoints_pool_and_connections() -> None:
         gc.collect()  # (the old runs' event loops, and their executors' threads)
         # one pool, whose few workers served every run
         assert all(pool._workers <= LOOKUPS_PER_RUN for pool in lookups._pools.values())
-        assert len(other_threads()) <= threads_before + 2, other_threads()
         assert emu.stats.connections == connections_before  # the pooled connections were reused
+        assert len(other_threads()) <= threads_before + 2, other_threads()
         assert emu.stats.requests == 51 * LOOKUPS_PER_RUN
 
 
