@@ -85,7 +85,9 @@ def test_the_total_deadline_cuts_attempts_short() -> None:
     assert isinstance(error, ServiceUnavailable)
     assert error.attempts is not None
     assert 2 <= error.attempts <= 5  # ~1.0 s / (0.3 s + backoff): far fewer than 100
-    assert requests == error.attempts
+    # Each attempt reached the server, but the last one may have been cut (to the deadline's last few
+    # milliseconds, on a loaded machine) before its request was sent or read.
+    assert error.attempts - 1 <= requests <= error.attempts
     assert elapsed < HANG_CHECK_S
 
 
