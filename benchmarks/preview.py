@@ -3,25 +3,20 @@
 The engine starts `python -m pulumi.dynamic` (a gRPC ResourceProvider) and, during a preview, sends one
 Check per resource, many at once. Each of our Checks reads the data source (one round trip). The host
 serves RPCs on `ThreadPoolExecutor(max_workers=4)`, so at most 4 Checks run at a time whatever the engine
-sends: the bound is ceil(N / 4) round trips plus one connection set-up.
+sends: the bound is ceil(N / 4) round trips plus one connection set-up. The host is driven with the test
+suite's driver (`tests/dynamic_host.py`), the one copy of it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import grpc
-from google.protobuf import struct_pb2  # type: ignore[import-untyped]
-from pulumi.runtime import rpc
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2
+
+from tests.dynamic_host import DynamicHost, to_struct
 
 from .core import Options, Result, ms
 from .remote import RemoteEmulator
@@ -31,38 +26,6 @@ HOST_WORKERS = 4
 """`pulumi/dynamic/__main__.py`: `grpc.server(futures.ThreadPoolExecutor(max_workers=4))`."""
 IN_FLIGHT = 64
 URN = "urn:pulumi:dev::bench::pulumi-python:dynamic/mms:MmsDataSource::ds"
-
-
-def to_struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
-    return asyncio.run(rpc.serialize_properties(dict(props), {}))
-
-
-class DynamicHost:
-    """A `python -m pulumi.dynamic` process and a stub to it, as the engine has."""
-
-    def __init__(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.upper().endswith("_PROXY")}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pulumi.dynamic"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env={**env, "PULUMI_PROJECT": "bench", "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"},
-        )
-        assert self.process.stdout is not None
-        port = int(self.process.stdout.readline().decode().strip())
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
-
-    def close(self) -> None:
-        self.channel.close()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 def _check_all(host: DynamicHost, requests: list[provider_pb2.CheckRequest]) -> list[Any]:
@@ -79,9 +42,9 @@ def run(options: Options) -> list[Result]:
         config = emulator.stack_config()
         provider = serialized_provider(config)
         started = time.perf_counter()
-        host = DynamicHost()
+        host = DynamicHost(env={"ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"})
         try:
-            host.stub.Configure(provider_pb2.ConfigureRequest(args=to_struct(config), acceptSecrets=True))
+            host.configure(config)
             # Unpickles the provider and imports the package in the host; fails before any request.
             host.stub.Check(provider_pb2.CheckRequest(urn=URN, news=to_struct({"__provider": provider})))
             host_ready_s = time.perf_counter() - started

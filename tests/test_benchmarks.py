@@ -45,7 +45,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_every_scenario_runs_in_quick_mode(quick: dict[str, Any]) -> None:
     ids = {r["id"] for r in quick["results"]}
-    assert {"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10"} <= ids
+    assert {"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10", "S1"} <= ids
     assert [r for r in quick["results"] if r["verdict"] == "ERROR"] == []
     assert quick["quick"] is True
     assert quick["machine"]["nproc"]
@@ -89,6 +89,16 @@ def test_b2_and_b7_made_one_request_per_distinct_lookup(quick: dict[str, Any]) -
     b7 = by_id(quick, "B7")[0]["figures"]
     assert b7["requests"] == b7["n"]
     assert b7["max_open_connections"] <= 4  # the dynamic host serves 4 RPCs at a time
+
+
+def test_s1_measures_pytest_with_and_without_the_plugin(quick: dict[str, Any]) -> None:
+    (s1,) = by_id(quick, "S1")
+    figures = s1["figures"]
+    assert figures["rounds"] >= 1
+    assert figures["with_s"] > 0
+    assert figures["without_s"] > 0
+    assert 0 < figures["plugin_import_s"] < figures["with_s"]  # the plugin's modules did load
+    assert s1["verdict"] == "ran"  # quick mode: times not judged
 
 
 def test_unknown_scenario_is_a_usage_error() -> None:

@@ -171,8 +171,8 @@ def get_mms_data_sources(
     """List the MMS data sources matching every given filter, ordered by id.
 
     :param name_regex: A regular expression (RE2 syntax) searched in each data source's name.
-    :param type: HIVE, BIGQUERY, MAXCOMPUTE, ... (exact).
-    :param status: STARTED, STOPPED, ... (exact).
+    :param type: HIVE, BIGQUERY, MAXCOMPUTE, ... (any case).
+    :param status: STARTED, STOPPED, ... (any case).
     :param region: The data sources' region id (exact).
     :param with_config: Also read each data source's configuration items.
     :param opts: Invoke options: `provider` (a `pulumi_mms.Provider`) or `parent` choose the region and

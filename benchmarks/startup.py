@@ -1,0 +1,91 @@
+"""S1: what installing pulumi-mms costs every pytest session on the machine (and every xdist worker).
+
+The package registers a pytest plugin (entry point `pytest11: pulumi_mms`), so pytest imports it at
+start-up in every project, whether or not a test uses its fixtures. Measured as a user meets it: pytest
+in a fresh process, in an empty folder with one trivial test, with the plugin (loaded through its entry
+point) and without it (`-p no:pulumi_mms`), interleaved; the plugin's cost is the difference of the
+medians. The plugin's own import time (`python -X importtime`, the pulumi_mms modules only) is reported
+beside it: it has no process noise, and is what the difference should approach.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .core import Options, Result, interleaved, median, ms, verdict
+
+TARGET_S = 0.050
+TRIVIAL_TEST = "def test_nothing():\n    assert True\n"
+
+
+def _session(folder: Path, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, "test_trivial.py"],
+        cwd=folder,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+
+
+def plugin_import_s() -> float:
+    """Seconds spent importing the plugin's own modules (pytest already imported)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import pytest; import pulumi_mms.testing.fixtures"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    total_us = 0
+    for line in done.stderr.splitlines():
+        fields = [field.strip() for field in line.removeprefix("import time:").split("|")]
+        if len(fields) == 3 and fields[2].startswith("pulumi_mms") and fields[0].isdigit():
+            total_us += int(fields[0])  # self time: the modules the plugin brings, nothing else
+    return total_us / 1e6
+
+
+def run(options: Options) -> list[Result]:
+    rounds = options.pick(21, 3)
+    with tempfile.TemporaryDirectory(prefix="bench-pytest-") as scratch:
+        folder = Path(scratch)
+        (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        (folder / "test_trivial.py").write_text(TRIVIAL_TEST, encoding="utf-8")
+        _session(folder)  # warm the file cache once
+        times = interleaved(
+            {
+                "with": lambda: _session(folder),
+                "without": lambda: _session(folder, "-p", "no:pulumi_mms"),
+            },
+            rounds=rounds,
+            budget_s=240,
+        )
+    with_s, without_s = median(times["with"]), median(times["without"])
+    cost_s = with_s - without_s
+    own_s = plugin_import_s()
+    return [
+        Result(
+            "S1",
+            "pytest start-up with the installed plugin (a project that does not use it)",
+            ms(with_s),
+            f"without the plugin {ms(without_s)}",
+            with_s / without_s if without_s else None,
+            f"plugin < {TARGET_S * 1000:.0f} ms",
+            verdict(max(cost_s, own_s) < TARGET_S, options),
+            ratio_label="of without",
+            figures={
+                "with_s": with_s,
+                "without_s": without_s,
+                "plugin_cost_s": cost_s,
+                "plugin_import_s": own_s,
+                "rounds": len(times["with"]),
+            },
+            notes=[
+                f"the plugin adds {cost_s * 1000:.1f} ms (difference of medians, {len(times['with'])} "
+                f"interleaved sessions each); its own modules import in {own_s * 1000:.1f} ms"
+            ],
+        )
+    ]
