@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pulumi_mms.testing import MmsEmulator
 
-from .test_cli import SOURCE, clean_env, cli
+from .run import SOURCE, clean_env, cli
 
 
 def test_get_and_list_with_a_profile_take_its_keys_and_region(
