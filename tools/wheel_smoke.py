@@ -124,15 +124,18 @@ def environment(wheel: Path, home: Path) -> Path:
     key = json.dumps([sys.version_info[:2], _requirements(wheel)])
     venv = home / f"wheel-smoke-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
     python = venv / "bin" / "python"
+    # Without PYTHONPATH: CI points it at a checkout whose build left pulumi_mms.egg-info there, which pip
+    # would take for an installed pulumi-mms and so skip installing the wheel.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
     if not (venv / ".complete").exists():
         for stale in home.glob("wheel-smoke-*"):
             shutil.rmtree(stale)
-        _run([sys.executable, "-m", "venv", venv])
-        _run([python, "-m", "pip", "install", "--quiet", f"{wheel}[demo]"])
+        _run([sys.executable, "-m", "venv", venv], env=env)
+        _run([python, "-m", "pip", "install", "--quiet", f"{wheel}[demo]"], env=env)
         (venv / ".complete").touch()
-    _run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "pulumi-mms"])
-    _run([python, "-m", "pip", "install", "--quiet", "--no-deps", wheel])
-    _run([python, "-m", "pip", "check"])
+    _run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "pulumi-mms"], env=env)
+    _run([python, "-m", "pip", "install", "--quiet", "--no-deps", wheel], env=env)
+    _run([python, "-m", "pip", "check"], env=env)
     return venv
 
 
