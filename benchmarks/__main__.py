@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import cold, listing, migration, parse, preview, scale, startup, state, warm
+from . import cold, growth, listing, migration, parse, preview, scale, startup, state, warm
 from .core import Options, Result, render_table, without_proxy
 
 SCENARIOS: dict[str, Callable[[Options], list[Result]]] = {
@@ -28,6 +28,7 @@ SCENARIOS: dict[str, Callable[[Options], list[Result]]] = {
     "B6": state.run,
     "B7": preview.run,
     "B10": listing.run,
+    "B11": growth.run,
     "M1": migration.run,
     "S1": startup.run,
 }

@@ -24,7 +24,7 @@ BOUND_TARGET = 1.25
 SDK_TARGET = 10.0
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Import the Pulumi surface and run one empty program: B2 times lookups, not first imports."""
     import pulumi_mms
 
@@ -34,7 +34,7 @@ def _warm_up() -> None:
     run_program(lambda: pulumi.Output.from_input(1), config={})
 
 
-def _lookups_program(ids: list[int]) -> Any:
+def lookups_program(ids: list[int]) -> Any:
     from pulumi_mms import get_mms_data_source_output
 
     def program() -> pulumi.Output[list[Any]]:
@@ -46,13 +46,13 @@ def _lookups_program(ids: list[int]) -> Any:
 def _timed_program(emulator: RemoteEmulator, ids: list[int]) -> tuple[float, list[Any]]:
     config = emulator.stack_config(maxConcurrency=str(MAX_CONCURRENCY))
     start = time.perf_counter()
-    value, _ = run_program(_lookups_program(ids), config=config)
+    value, _ = run_program(lookups_program(ids), config=config)
     return time.perf_counter() - start, list(value or [])
 
 
 def run_b2(options: Options) -> list[Result]:
     n = options.pick(500, 40)
-    _warm_up()
+    warm_up()
     with RemoteEmulator(
         n, latency_ms=options.latency_ms, connection_delay_ms=options.connection_ms
     ) as emulator:
@@ -111,7 +111,7 @@ def run_b2(options: Options) -> list[Result]:
 
 def run_b3(options: Options) -> list[Result]:
     lookups, distinct = 1000, 20
-    _warm_up()
+    warm_up()
     with RemoteEmulator(
         distinct, latency_ms=options.latency_ms, connection_delay_ms=options.connection_ms
     ) as emulator:

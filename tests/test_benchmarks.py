@@ -45,7 +45,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_every_scenario_runs_in_quick_mode(quick: dict[str, Any]) -> None:
     ids = {r["id"] for r in quick["results"]}
-    assert {"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10", "S1"} <= ids
+    assert {"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10", "B11", "S1"} <= ids
     assert [r for r in quick["results"] if r["verdict"] == "ERROR"] == []
     assert quick["quick"] is True
     assert quick["machine"]["nproc"]

@@ -1,0 +1,139 @@
+"""B11: how the per-lookup cost grows with the program (issue 13, "a per-lookup cost that does not grow").
+
+One program makes N distinct `get_mms_data_source_output` lookups at `mms:maxConcurrency` 16, for N = 50,
+500, 2,000 and 5,000: its wall time against the physical bound (ceil(N/16) round trips plus one connection
+set-up), then the same program again under tracemalloc for the peak traced memory per lookup (a second run:
+tracing slows the first). Then 500 lookups at maxConcurrency 64 against the official SDK doing the same
+500 calls in a 64-thread pool, interleaved in this process (with 2 cores, CPU rather than the network is
+the limit there). Every figure is a whole program run, as a user's program gets it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from .core import Options, Result, interleaved, median, ms, verdict
+from .program import run_program
+from .remote import RemoteEmulator
+from .scale import lookups_program, warm_up
+from .sdk import sdk_client, sdk_get
+
+BOUND_TARGET = 1.25
+"""Issue 13 §2: at most 1.25x the bound at N=2,000 and N=5,000 (smaller N are shown, not judged)."""
+JUDGED_N = (2000, 5000)
+MEMORY_TARGET_KIB = 8.0
+SDK_TARGET = 1.15
+WIDE = 64
+
+
+def _run(emulator: RemoteEmulator, ids: list[int], max_concurrency: int) -> float:
+    config = emulator.stack_config(maxConcurrency=str(max_concurrency))
+    start = time.perf_counter()
+    value, _ = run_program(lookups_program(ids), config=config)
+    elapsed = time.perf_counter() - start
+    names = list(value or [])
+    if len(names) != len(ids) or not all(names):
+        raise RuntimeError(f"B11: expected {len(ids)} names, got {len(names)}")
+    return elapsed
+
+
+def _peak_per_lookup(emulator: RemoteEmulator, ids: list[int], max_concurrency: int) -> float:
+    """Peak traced bytes above the start, per lookup, over one whole program run."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before, _ = tracemalloc.get_traced_memory()
+        _run(emulator, ids, max_concurrency)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return (peak - before) / len(ids)
+
+
+def _growth(options: Options, n: int) -> Result:
+    with RemoteEmulator(
+        n, latency_ms=options.latency_ms, connection_delay_ms=options.connection_ms
+    ) as emulator:
+        elapsed = _run(emulator, emulator.ids, 16)
+        stats = emulator.stats()
+        emulator.reset()
+        per_lookup = _peak_per_lookup(emulator, emulator.ids, 16)
+    bound_s = math.ceil(n / 16) * options.latency_ms / 1000 + options.connection_ms / 1000
+    ratio = elapsed / bound_s if bound_s else None
+    kib = per_lookup / 1024
+    judged = n in JUDGED_N
+    ok = ratio is not None and ratio <= BOUND_TARGET and kib <= MEMORY_TARGET_KIB
+    target = f"<= {BOUND_TARGET}x bound, <= {MEMORY_TARGET_KIB:g} KiB/lookup"
+    return Result(
+        "B11",
+        f"{n} distinct lookups in one program, maxConcurrency 16",
+        f"{ms(elapsed)}, {kib:.1f} KiB/lookup peak",
+        f"bound {ms(bound_s)}",
+        ratio,
+        target if judged else f"(shown; judged at N={', '.join(map(str, JUDGED_N))})",
+        verdict(ok, options) if judged else "info",
+        ratio_label="of bound",
+        figures={
+            "n": n,
+            "max_concurrency": 16,
+            "ours_s": elapsed,
+            "bound_s": bound_s,
+            "peak_bytes_per_lookup": per_lookup,
+            "requests": stats["requests"],
+            "connections": stats["connections"],
+        },
+    )
+
+
+def _wide(options: Options) -> Result:
+    n = options.pick(500, 20)
+    with RemoteEmulator(
+        n, latency_ms=options.latency_ms, connection_delay_ms=options.connection_ms
+    ) as emulator:
+        client = sdk_client(emulator)
+        pool = ThreadPoolExecutor(max_workers=WIDE)
+
+        def sdk_pool() -> None:
+            list(pool.map(lambda source_id: sdk_get(client, source_id), emulator.ids))
+
+        def ours() -> None:
+            _run(emulator, emulator.ids, WIDE)
+
+        sdk_pool()  # the SDK pool's connections are open before timing, as a program's would be
+        try:
+            times = interleaved({"ours": ours, "sdk": sdk_pool}, rounds=options.pick(3, 1), budget_s=60)
+        finally:
+            pool.shutdown()
+    ours_s, sdk_s = median(times["ours"]), median(times["sdk"])
+    bound_s = math.ceil(n / WIDE) * options.latency_ms / 1000 + options.connection_ms / 1000
+    ratio = ours_s / sdk_s
+    figures: dict[str, Any] = {
+        "n": n,
+        "max_concurrency": WIDE,
+        "ours_s": ours_s,
+        "sdk_s": sdk_s,
+        "bound_s": bound_s,
+        "rounds": len(times["ours"]),
+    }
+    return Result(
+        "B11",
+        f"{n} distinct lookups, maxConcurrency {WIDE}, vs the official SDK in a {WIDE}-thread pool",
+        ms(ours_s),
+        f"SDK pool {ms(sdk_s)}; bound {ms(bound_s)}",
+        ratio,
+        f"<= {SDK_TARGET}x SDK",
+        verdict(ratio <= SDK_TARGET, options),
+        ratio_label="of SDK",
+        figures=figures,
+        notes=[f"maxConcurrency {WIDE}: {ours_s / bound_s:.2f}x the bound" if bound_s else "no latency"],
+    )
+
+
+def run(options: Options) -> list[Result]:
+    warm_up()
+    sizes = (5, 20) if options.quick else (50, 500, 2000, 5000)
+    return [*(_growth(options, n) for n in sizes), _wide(options)]
