@@ -24,6 +24,7 @@ from ..core.errors import (
     CredentialsError,
     DataSourceNotFound,
     MmsError,
+    NotFound,
     PermissionDenied,
     ValidationError,
 )
@@ -43,6 +44,7 @@ FIXES: tuple[tuple[type[MmsError], str], ...] = (
     (CredentialsError, "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (or a profile)"),
     (PermissionDenied, "grant the RAM user odps:GetMmsDataSource and odps:ListMmsDataSources"),
     (DataSourceNotFound, "check the id or name and --region"),
+    (NotFound, "check the id: it must belong to the data source given"),
     (MmsError, "retry; if it persists, rerun with --debug and report the request id it shows"),
 )
 """The fix a command-line error ends with when the error itself carries none (first matching class)."""
@@ -90,7 +92,7 @@ def for_command_line(error: MmsError, command: str = "COMMAND") -> MmsError:
 def exit_code(error: MmsError) -> int:
     if isinstance(error, (ValidationError, AmbiguousDataSource)):
         return EXIT_USAGE
-    if isinstance(error, DataSourceNotFound):
+    if isinstance(error, NotFound):  # a data source, or a job, table... of one
         return EXIT_NOT_FOUND
     if isinstance(error, (CredentialsError, PermissionDenied)):
         return EXIT_AUTH

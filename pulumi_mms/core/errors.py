@@ -6,7 +6,8 @@ Everything the package raises for bad input, bad configuration or a failed API c
     ├── ValidationError        bad argument or setting, raised before any request is sent
     ├── CredentialsError       no usable credentials, or the service refused them (bad key, signature, token)
     ├── PermissionDenied       the credentials are valid but RAM does not allow odps:GetMmsDataSource
-    ├── DataSourceNotFound     no data source with that id (or name) in the region
+    ├── NotFound               a job, db, table, partition, task, timer... asked for does not exist
+    │   └── DataSourceNotFound no data source with that id (or name) in the region
     ├── AmbiguousDataSource    a name matches several data sources
     ├── NotReady               a data source waited for failed to start, or was not ready in time
     ├── InvalidRequest         any other 4xx the service answered
@@ -147,8 +148,31 @@ class PermissionDenied(MmsError):
     """The caller is authenticated but not allowed by RAM to read the data source."""
 
 
-class DataSourceNotFound(MmsError, LookupError):
+class NotFound(MmsError, LookupError):
+    """The thing asked for does not exist: a job, db, table, partition, task, timer or data source.
+
+    `kind` names what it was (`job`, `table`, `data source`...); the message names which one.
+    `except NotFound` catches every missing thing, `except DataSourceNotFound` only missing data sources.
+    """
+
+    kind_default = "item"
+
+    def __init__(self, message: str, *, kind: str | None = None, **context: Any) -> None:
+        self.kind = kind or self.kind_default
+        super().__init__(message, **context)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_not_found, (type(self), self.message, self.kind, self.context()))
+
+
+def _rebuild_not_found(cls: type[NotFound], message: str, kind: str, context: dict[str, Any]) -> NotFound:
+    return cls(message, kind=kind, **context)
+
+
+class DataSourceNotFound(NotFound):
     """No data source with that id (or name) exists in the region."""
+
+    kind_default = "data source"
 
 
 class AmbiguousDataSource(MmsError, LookupError):
@@ -198,6 +222,7 @@ __all__ = [
     "InvalidRequest",
     "MalformedResponse",
     "MmsError",
+    "NotFound",
     "NotReady",
     "PermissionDenied",
     "ServiceUnavailable",

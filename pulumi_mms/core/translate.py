@@ -30,6 +30,9 @@ class Call:
     query: Mapping[str, str]
     source_id: int | None = None
     subject: str = ""
+    asks_for: str = ""
+    """What the call asks for beneath its data source (`job`, or `task` for a task's logs): what a 404
+    says is missing. Empty when the only thing that can be missing is the data source itself."""
 
 
 @attrs.frozen
@@ -99,7 +102,7 @@ RULES: tuple[Rule, ...] = (
     Rule("permission", errors.PermissionDenied, "{subject}: access denied",
          "grant the RAM action named in the message to the caller",
          codes=("Forbidden", "NoPermission", "AccessDenied")),
-    Rule("not found", errors.DataSourceNotFound, "{subject} does not exist",
+    Rule("not found", errors.NotFound, "{subject} does not exist",
          "check the id and the region (data source ids differ per region and account)",
          contains=("NotFound",)),
     # Precedence 2: the HTTP status, for codes no rule above knows.
@@ -109,7 +112,7 @@ RULES: tuple[Rule, ...] = (
          statuses=(503,), with_retry_after=True, retryable=True),
     Rule("unauthenticated", errors.CredentialsError, "{subject}: credentials refused",
          "check the access key id and secret (and that the key is enabled)", statuses=(401, 403)),
-    Rule("missing", errors.DataSourceNotFound, "{subject} does not exist",
+    Rule("missing", errors.NotFound, "{subject} does not exist",
          "check the id and the region (data source ids differ per region and account)", statuses=(404,)),
     Rule("server error", errors.ServiceUnavailable, "{subject}: server error",
          "a temporary problem of the service: retry later (raise mms:maxRetries or mms:totalTimeout to "
@@ -119,6 +122,19 @@ RULES: tuple[Rule, ...] = (
          "API reference", statuses=_CLIENT_ERRORS),
 )  # fmt: skip
 """The mapping of error answers, in order of precedence: the first rule that matches wins."""
+
+
+def _not_found(call: Call, code: str | None, message: str, hint: str, ctx: dict[str, Any]) -> errors.NotFound:
+    """A 404 is about the data source when the call asks for nothing beneath it, or when the service's
+    code says so (`NotFound.DataSource`: a job asked for in a data source that does not exist)."""
+    if not call.asks_for or "datasource" in (code or "").lower():
+        return errors.DataSourceNotFound(message, hint=hint, **ctx)
+    return errors.NotFound(
+        message,
+        kind=call.asks_for,
+        hint=f"check the {call.asks_for} id: it must be one of the data source's (and the data source id)",
+        **ctx,
+    )
 
 
 def match_rule(status: int | None, code: str | None, *, retry_after_header: bool = False) -> Rule | None:
@@ -283,11 +299,14 @@ class Translator:
                 retryable=False,
             )
         hint = rule.hint
+        message = f"{rule.summary.format(subject=call.subject)}: {server_message}"
         if rule.error is errors.PermissionDenied:
             action, resource = self._denied(call, data, server_message)
             hint = f"grant RAM action {action} on resource {resource} to the caller"
+        if rule.error is errors.NotFound:
+            return Failure(_not_found(call, code, message, hint, ctx), retryable=False)
         return Failure(
-            rule.error(f"{rule.summary.format(subject=call.subject)}: {server_message}", hint=hint, **ctx),
+            rule.error(message, hint=hint, **ctx),
             retryable=rule.retryable,
             retry_after_s=retry_after_s if rule.retryable else None,
         )

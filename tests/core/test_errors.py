@@ -18,13 +18,14 @@ from pulumi_mms.core.errors import (
     InvalidRequest,
     MalformedResponse,
     MmsError,
+    NotFound,
     NotReady,
     PermissionDenied,
     ServiceUnavailable,
     Throttled,
     ValidationError,
 )
-from pulumi_mms.core.translate import RULES, match_rule
+from pulumi_mms.core.translate import RULES, Rule, match_rule
 from pulumi_mms.testing import Fault, HttpError, MmsEmulator, NonJsonBody, TruncatedBody
 from tests.reliability import Received, Reply, ScriptedServer, server_settings, settings_for
 
@@ -40,6 +41,7 @@ FACTS: dict[str, Any] = {
 CLASSES: list[type[MmsError]] = [
     CredentialsError,
     PermissionDenied,
+    NotFound,
     DataSourceNotFound,
     AmbiguousDataSource,
     InvalidRequest,
@@ -55,6 +57,12 @@ def test_every_public_error_is_an_mms_error() -> None:
         assert issubclass(cls, MmsError), name
     assert issubclass(ValidationError, ValueError)  # bad input is also a ValueError
     assert issubclass(DataSourceNotFound, LookupError)
+    # `except NotFound` catches every missing thing; `except DataSourceNotFound` only data sources.
+    assert issubclass(DataSourceNotFound, NotFound)
+    assert issubclass(NotFound, LookupError)
+    assert not issubclass(NotFound, DataSourceNotFound)
+    assert NotFound("job 7 gone", kind="job").kind == "job"
+    assert DataSourceNotFound("gone").kind == "data source"
 
 
 @pytest.mark.parametrize("cls", CLASSES)
@@ -121,12 +129,17 @@ def _cases() -> list[tuple[str, int, str, type[MmsError]]]:
     for rule in RULES:
         for prefix in (*rule.codes, *rule.contains):
             code = prefix if prefix != "NotFound" else "DataSource.NotFound"
-            status = 400 if rule.error is DataSourceNotFound else 404
-            cases.append((code, status, rule.name, rule.error))
+            status = 400 if rule.error is NotFound else 404
+            cases.append((code, status, rule.name, expected(rule)))
         for status in sorted({*rule.statuses} & {400, 401, 403, 404, 409, 429, 500, 502, 503, 504}):
             if match_rule(status, "SomethingUnlisted") is rule:  # not taken by an earlier status rule
-                cases.append(("SomethingUnlisted", status, rule.name, rule.error))
+                cases.append(("SomethingUnlisted", status, rule.name, expected(rule)))
     return cases
+
+
+def expected(rule: Rule) -> type[MmsError]:
+    # Every case reads a data source (GetMmsDataSource): a "not found" is then the data source's.
+    return DataSourceNotFound if rule.error is NotFound else rule.error
 
 
 CASES = _cases()

@@ -3,6 +3,8 @@ our client alike, with paging, filters, state transitions, faults and signatures
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,7 +13,14 @@ from alibabacloud_maxcompute20220104.client import Client as MaxComputeClient
 from alibabacloud_tea_util.models import RuntimeOptions
 from Tea.exceptions import TeaException
 
-from pulumi_mms import CredentialsError, DataSourceNotFound, InvalidRequest, MmsClient, StaticCredentials
+from pulumi_mms import (
+    CredentialsError,
+    DataSourceNotFound,
+    InvalidRequest,
+    MmsClient,
+    NotFound,
+    StaticCredentials,
+)
 from pulumi_mms.core import apis
 from pulumi_mms.core.apis import catalog
 from pulumi_mms.core.apis.models import JobStatus, MigrationStatus
@@ -161,13 +170,35 @@ def test_a_job_that_fails_fails_its_tables(emu: MmsEmulator, client: MmsClient) 
     assert [t.name for t in tables] == ["orders"]
 
 
+def _raised(call: Callable[[], object]) -> NotFound:
+    with pytest.raises(NotFound) as caught:
+        call()
+    return caught.value
+
+
 def test_unknown_ids_are_not_found(client: MmsClient) -> None:
-    with pytest.raises(DataSourceNotFound, match="job 99 of data source 2000015"):
-        apis.get(client, catalog.GET_MMS_JOB, source_id=SOURCE, job_id=99)
+    # A missing job or task is NotFound naming it, not a missing data source.
+    job = _raised(lambda: apis.get(client, catalog.GET_MMS_JOB, source_id=SOURCE, job_id=99))
+    assert not isinstance(job, DataSourceNotFound)
+    assert (job.kind, job.status_code, job.source_id) == ("job", 404, SOURCE)
+    assert "job 99 of data source 2000015 does not exist" in str(job)
+    assert "check the job id" in str(job)
+    assert pickle.loads(pickle.dumps(job)).kind == "job"  # noqa: S301 (our own bytes)
+    logs = _raised(lambda: apis.list_all(client, catalog.LIST_MMS_TASK_LOGS, source_id=SOURCE, task_id=99))
+    assert not isinstance(logs, DataSourceNotFound)
+    assert logs.kind == "task"
+    table = _raised(lambda: apis.get(client, catalog.GET_MMS_TABLE, source_id=SOURCE, table_id=999999))
+    assert type(table) is NotFound
+    assert table.kind == "table"
+    # A missing data source stays DataSourceNotFound, whether listing its items or asking for one.
+    dbs = _raised(lambda: apis.list_all(client, catalog.LIST_MMS_DBS, source_id=2000016))
+    assert isinstance(dbs, DataSourceNotFound)
+    assert dbs.kind == "data source"
+    assert "2000016" in str(dbs)
+    with pytest.raises(DataSourceNotFound, match="job 1 of data source 2000016"):
+        apis.get(client, catalog.GET_MMS_JOB, source_id=2000016, job_id=1)
     with pytest.raises(DataSourceNotFound):
-        apis.list_all(client, catalog.LIST_MMS_TASK_LOGS, source_id=SOURCE, task_id=99)
-    with pytest.raises(DataSourceNotFound, match="2000016"):
-        apis.list_all(client, catalog.LIST_MMS_DBS, source_id=2000016)
+        client.get_data_source(2000016)
     with pytest.raises(InvalidRequest, match="sourceType"):
         apis.list_all(client, catalog.LIST_MMS_DATA_SOURCE_CONFIG_ITEMS, source_type="ORACLE")
 

@@ -124,7 +124,20 @@ class ReadApi(Generic[T]):
             )
         path = _PATH_PARAM.sub(lambda m: quote(str(ids[_snake(m.group(1))]), safe=""), self.path)
         source = ids.get("source_id")
-        return Call(self.action, path, query, source_id=source, subject=self.subject(ids))
+        return Call(
+            self.action, path, query, source_id=source, subject=self.subject(ids), asks_for=self.asks_for
+        )
+
+    @property
+    def asks_for(self) -> str:
+        """What a 404 says is missing beneath the data source (`Call.asks_for`): the item itself for a
+        Get, the parent for a list under a task or timer, nothing for a list of a data source's items."""
+        if "source_id" not in self.path_params:
+            return self.noun
+        own = self.path_params[-1]
+        if self.shape is Shape.ITEM and own != "source_id":
+            return self.noun
+        return "" if own == "source_id" else own.removesuffix("_id")
 
     def subject(self, ids: Mapping[str, int]) -> str:
         """What a request is about, for messages: `job 7 of data source 2000015`."""
