@@ -19,6 +19,8 @@ from ._lazy import lazy_attributes
 _MIGRATION_FUNCTIONS = (
     "get_mms_job",
     "get_mms_job_output",
+    "get_mms_migration_summary",
+    "get_mms_migration_summary_output",
     "get_mms_jobs",
     "get_mms_jobs_output",
     "get_mms_db",

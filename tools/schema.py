@@ -160,7 +160,7 @@ def migration_functions() -> tuple[Function, ...]:
             fn.token.rsplit(":", 1)[-1],
             getattr(generated, fn.name),
             getattr(generated, f"{fn.name}_output"),
-            fn.api.item if fn.items is None else listing_model(fn),
+            fn.summary or (fn.api.item if fn.items is None else listing_model(fn)),
         )
         for fn in FUNCTIONS
     )

@@ -22,6 +22,7 @@ __all__ = [
     "AwaitableGetMmsFetchMetadataJobResult",
     "AwaitableGetMmsJobResult",
     "AwaitableGetMmsJobsResult",
+    "AwaitableGetMmsMigrationSummaryResult",
     "AwaitableGetMmsPartitionResult",
     "AwaitableGetMmsPartitionsResult",
     "AwaitableGetMmsTableResult",
@@ -39,6 +40,7 @@ __all__ = [
     "GetMmsDataSourcesItemResult",
     "GetMmsDataSourcesResult",
     "GetMmsDbResult",
+    "GetMmsDbSummaryResult",
     "GetMmsDbsItemResult",
     "GetMmsDbsResult",
     "GetMmsFetchMetadataJobResult",
@@ -46,6 +48,7 @@ __all__ = [
     "GetMmsJobResult",
     "GetMmsJobsItemResult",
     "GetMmsJobsResult",
+    "GetMmsMigrationSummaryResult",
     "GetMmsPartitionResult",
     "GetMmsPartitionsItemResult",
     "GetMmsPartitionsResult",
@@ -843,6 +846,68 @@ class MmsDataSourceConfig(dict[str, Any]):
     def sub_items(self) -> dict[str, Any] | None:
         """Nested configuration items, keyed by name (any JSON object)."""
         return pulumi.get(self, "sub_items")  # type: ignore[no-any-return]
+
+
+@pulumi.output_type
+class GetMmsDbSummaryResult(dict[str, Any]):
+    """
+    One source database of a migration: its tables and partitions counted by migration status. Keys are the
+    Pulumi names (camelCase, as in schema.json).
+    """
+
+    def __init__(
+        __self__,
+        *,
+        db_id: int | None = None,
+        db_name: str | None = None,
+        dst_project_name: str | None = None,
+        tables_by_status: dict[str, int] | None = None,
+        partitions_by_status: dict[str, int] | None = None,
+    ) -> None:
+        if db_id is not None:
+            pulumi.set(__self__, "db_id", db_id)
+        if db_name is not None:
+            pulumi.set(__self__, "db_name", db_name)
+        if dst_project_name is not None:
+            pulumi.set(__self__, "dst_project_name", dst_project_name)
+        if tables_by_status is not None:
+            pulumi.set(__self__, "tables_by_status", tables_by_status)
+        if partitions_by_status is not None:
+            pulumi.set(__self__, "partitions_by_status", partitions_by_status)
+
+    def _translate_property(self, prop: str) -> str:
+        # The dict's keys are the Pulumi names: what an export or a resource input receives.
+        return prop
+
+    @_builtins.property
+    @pulumi.getter(name="dbId")
+    def db_id(self) -> int | None:
+        """The database ID."""
+        return pulumi.get(self, "db_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dbName")
+    def db_name(self) -> str | None:
+        """The database name."""
+        return pulumi.get(self, "db_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstProjectName")
+    def dst_project_name(self) -> str | None:
+        """The destination MaxCompute project."""
+        return pulumi.get(self, "dst_project_name")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="tablesByStatus")
+    def tables_by_status(self) -> dict[str, int]:
+        """The number of tables in each migration status."""
+        return pulumi.get(self, "tables_by_status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="partitionsByStatus")
+    def partitions_by_status(self) -> dict[str, int]:
+        """The number of partitions in each migration status."""
+        return pulumi.get(self, "partitions_by_status")  # type: ignore[no-any-return]
 
 
 @pulumi.output_type
@@ -4344,6 +4409,71 @@ class AwaitableGetMmsDataSourceConfigItemsResult(GetMmsDataSourceConfigItemsResu
             ids=self.ids,
             names=self.names,
             config_items=self.config_items,
+        )
+
+
+@pulumi.output_type
+class GetMmsMigrationSummaryResult:
+    """The result of get_mms_migration_summary: A data source's migration at a glance."""
+
+    def __init__(
+        __self__,
+        *,
+        source_id: int | None = None,
+        databases: list[GetMmsDbSummaryResult] | None = None,
+        jobs_by_status: dict[str, int] | None = None,
+        dst_projects: list[str] | None = None,
+        running_dst_projects: list[str] | None = None,
+    ) -> None:
+        pulumi.set(__self__, "source_id", source_id)
+        pulumi.set(__self__, "databases", databases)
+        pulumi.set(__self__, "jobs_by_status", jobs_by_status)
+        pulumi.set(__self__, "dst_projects", dst_projects)
+        pulumi.set(__self__, "running_dst_projects", running_dst_projects)
+
+    @_builtins.property
+    @pulumi.getter(name="sourceId")
+    def source_id(self) -> int | None:
+        """The data source ID."""
+        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter
+    def databases(self) -> list[GetMmsDbSummaryResult]:
+        """Each source database, with its tables and partitions."""
+        return pulumi.get(self, "databases")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="jobsByStatus")
+    def jobs_by_status(self) -> dict[str, int]:
+        """The number of migration jobs in each status."""
+        return pulumi.get(self, "jobs_by_status")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="dstProjects")
+    def dst_projects(self) -> list[str]:
+        """The destination MaxCompute projects of the databases and tables."""
+        return pulumi.get(self, "dst_projects")  # type: ignore[no-any-return]
+
+    @_builtins.property
+    @pulumi.getter(name="runningDstProjects")
+    def running_dst_projects(self) -> list[str]:
+        """The destination MaxCompute projects of the running (DOING) jobs."""
+        return pulumi.get(self, "running_dst_projects")  # type: ignore[no-any-return]
+
+
+class AwaitableGetMmsMigrationSummaryResult(GetMmsMigrationSummaryResult):
+    """`GetMmsMigrationSummaryResult` as the plain form returns it (awaitable, as generated SDKs do)."""
+
+    def __await__(self) -> Generator[Any, None, GetMmsMigrationSummaryResult]:
+        if False:
+            yield self
+        return GetMmsMigrationSummaryResult(
+            source_id=self.source_id,
+            databases=self.databases,
+            jobs_by_status=self.jobs_by_status,
+            dst_projects=self.dst_projects,
+            running_dst_projects=self.running_dst_projects,
         )
 
 

@@ -43,6 +43,20 @@ class Function:
     """The `wait_for` conditions the function offers (a progress gate), if any."""
     counts: bool = False
     """Whether the result counts the items by migration progress (done, failed, running)."""
+    summary: type[BaseModel] | None = None
+    """The result model of a function that sums up several reads (`progress.summarize`) instead of
+    returning the API's item or listing; `api` then only checks the data source argument."""
+
+    @property
+    def description(self) -> str:
+        """What the function reads, one sentence."""
+        return " ".join((self.summary.__doc__ or "").split()) if self.summary else self.api.description
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """The MaxCompute APIs the function calls."""
+        reads = progress.SUMMARY_READS if self.summary else (self.api,)
+        return tuple(api.action for api in reads)
 
     @property
     def token(self) -> str:
@@ -70,6 +84,8 @@ class Function:
     def arguments(self) -> tuple[str, ...]:
         """The function's arguments in order (without `opts`)."""
         source = ("source_id", "source_name") if self.has_source else ()
+        if self.summary:
+            return source
         regex = ("name_regex",) if self.items else ()
         wait = ("wait_for", "wait_timeout") if self.gate else ()
         return (*source, *self.own_ids, *self.filters, *regex, *wait)
@@ -99,6 +115,7 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("get_mms_timer_logs", catalog.LIST_MMS_TIMER_LOGS, "logs"),
     Function("get_mms_fetch_metadata_job", catalog.GET_MMS_FETCH_METADATA_JOB),
     Function("get_mms_data_source_config_items", catalog.LIST_MMS_DATA_SOURCE_CONFIG_ITEMS, "config_items"),
+    Function("get_mms_migration_summary", catalog.LIST_MMS_DBS, summary=progress.MigrationSummary),
 )
 """Every migration function, in the order of schema.json and the README."""
 
@@ -134,7 +151,7 @@ def listing_model(fn: Function) -> type[BaseModel]:
 def nested_type_names() -> dict[type, str]:
     """The output type of each model nested in an item (`JobConfig` -> `GetMmsJobConfigResult`)."""
     names: dict[type, str] = {ConfigItem: "GetMmsDataSourceConfigResult"}
-    pending = [fn.api.item for fn in FUNCTIONS]
+    pending = [model for fn in FUNCTIONS for model in (fn.api.item, fn.summary) if model is not None]
     while pending:
         for info in fields_of(pending.pop()).values():
             for inner in _models_in(info.annotation):
@@ -216,6 +233,8 @@ def _work(fn: Function, arguments: dict[str, Any]) -> Any:
 
     def run(client: MmsClient) -> Any:
         preview, log = pulumi.runtime.is_dry_run(), pulumi.log.info
+        if fn.summary is not None:
+            return progress.summarize(client, **arguments)
         if gate is not None and fn.api is catalog.GET_MMS_JOB:
             source_id = reader.source_of(client, arguments)
             return progress.wait_for_job(
@@ -253,7 +272,7 @@ def check(fn: Function, arguments: dict[str, Any]) -> dict[str, Any]:
 
 def _answer(fn: Function, answer: Mapping[str, Any]) -> Any:
     """A `Mocks.call` answer (keyed as schema.json's outputs) read as the reader's result."""
-    item: Any = pydantic.TypeAdapter(fn.api.item)
+    item: Any = pydantic.TypeAdapter(fn.summary or fn.api.item)
     if fn.items is None:
         return item.validate_python(answer)
     found = [item.validate_python(inner) for inner in answer.get(_camel(fn.items)) or []]

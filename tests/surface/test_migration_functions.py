@@ -10,7 +10,7 @@ import pytest
 
 from pulumi_mms import NotReady, ValidationError
 from pulumi_mms.surface import migration_functions as fns
-from pulumi_mms.surface.generated_types import GetMmsJobResult
+from pulumi_mms.surface.generated_types import AwaitableGetMmsMigrationSummaryResult, GetMmsJobResult
 from pulumi_mms.surface.migration_lookups import FUNCTIONS
 from pulumi_mms.testing import MmsEmulator
 from tests.clients import stack_config
@@ -181,3 +181,75 @@ def test_a_failed_job_fails_the_program_with_its_error(mms_emulator: MmsEmulator
 
 def test_a_listing_by_data_source_name(mms_emulator: MmsEmulator) -> None:
     assert run(mms_emulator, lambda: fns.get_mms_dbs(source_name="demo").names) == ["sales", "hr"]
+
+
+# -- the summary -------------------------------------------------------------------------------------------
+
+
+def test_the_migration_summary_in_one_call(mms_emulator: MmsEmulator) -> None:
+    def program() -> Any:
+        plain = fns.get_mms_migration_summary(source_id=SOURCE)
+        output = fns.get_mms_migration_summary_output(source_name=pulumi.Output.from_input("demo"))
+        assert isinstance(plain, AwaitableGetMmsMigrationSummaryResult)
+        return pulumi.Output.all(
+            plain.source_id,
+            plain.jobs_by_status,
+            plain.dst_projects,
+            plain.running_dst_projects,
+            output.databases,
+            output.source_id,
+        )
+
+    source_id, jobs, projects, running, databases, by_name = run(mms_emulator, program)
+    assert (source_id, by_name) == (SOURCE, SOURCE)
+    assert jobs == {"DONE": 1, "DOING": 1, "FAILED": 1}
+    assert (projects, running) == (["mms_test1", "mms_test2"], ["mms_test1"])
+    sales, hr = databases  # nested results are exportable dicts keyed by the schema's names
+    assert sales["dbName"] == "sales"
+    assert sales["tablesByStatus"] == {"DONE": 2, "DOING": 1}
+    assert sales["partitionsByStatus"] == {"DONE": 4, "DOING": 1}
+    assert hr["tablesByStatus"] == {"FAILED": 1, "INIT": 1}
+
+
+def test_the_migration_summary_checks_its_arguments_before_any_request(mms_emulator: MmsEmulator) -> None:
+    with pytest.raises(ValidationError, match="source_name"):
+        run(mms_emulator, lambda: fns.get_mms_migration_summary(source_id=SOURCE, source_name="demo"))
+    assert mms_emulator.stats.requests == 0
+
+
+class SummaryMocks(pulumi.runtime.Mocks):
+    """A unit test's answer for the summary's token."""
+
+    def __init__(self) -> None:
+        self.calls: list[pulumi.runtime.MockCallArgs] = []
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        self.calls.append(args)
+        databases = [{"dbName": "sales", "tablesByStatus": {"DONE": 3}}]
+        return {"sourceId": 7, "databases": databases, "jobsByStatus": {"DONE": 2}}, []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        return "res-id", dict(args.inputs)
+
+
+def test_without_an_endpoint_mocks_answer_the_summary(mms_emulator: MmsEmulator) -> None:
+    mocks = SummaryMocks()
+
+    def program() -> Any:
+        plain = fns.get_mms_migration_summary(source_id=7)
+        output = fns.get_mms_migration_summary_output(source_name="demo")
+        return pulumi.Output.all(plain.jobs_by_status, plain.databases, output.source_id, output.dst_projects)
+
+    config = {
+        "mms:region": "cn-shanghai",
+        "mms:accessKey": "LTAI5tUnitTest",
+        "mms:secretKey": "unit-test-key",
+    }
+    jobs, databases, source_id, projects = run_program(program, mocks=mocks, config=config).value
+    assert (jobs, source_id, projects) == ({"DONE": 2}, 7, [])
+    assert databases[0]["tablesByStatus"] == {"DONE": 3}
+    assert sorted((call.token, sorted(call.args.items())) for call in mocks.calls) == [
+        ("mms:index:getMmsMigrationSummary", [("sourceId", 7)]),
+        ("mms:index:getMmsMigrationSummary", [("sourceName", "demo")]),
+    ]
+    assert mms_emulator.stats.requests == 0

@@ -234,24 +234,43 @@ class DbSummary(_WireModel):
     db_id: int | None = Field(None, description="The database ID.")
     db_name: str | None = Field(None, description="The database name.")
     dst_project_name: str | None = Field(None, description="The destination MaxCompute project.")
-    tables_by_status: dict[str, int] = Field(description="The number of tables in each migration status.")
+    tables_by_status: dict[str, int] = Field(
+        default_factory=dict, description="The number of tables in each migration status."
+    )
     partitions_by_status: dict[str, int] = Field(
-        description="The number of partitions in each migration status."
+        default_factory=dict, description="The number of partitions in each migration status."
     )
 
 
 class MigrationSummary(_WireModel):
-    """A data source's migration at a glance."""
+    """A data source's migration at a glance.
 
-    source_id: int = Field(description="The data source ID.")
-    databases: list[DbSummary] = Field(description="Each source database, with its tables and partitions.")
-    jobs_by_status: dict[str, int] = Field(description="The number of migration jobs in each status.")
+    Per source database, its tables and partitions by migration status; the jobs by status; the
+    destination MaxCompute projects in use.
+    """
+
+    source_id: int | None = Field(None, description="The data source ID.")
+    databases: list[DbSummary] = Field(
+        default_factory=list, description="Each source database, with its tables and partitions."
+    )
+    jobs_by_status: dict[str, int] = Field(
+        default_factory=dict, description="The number of migration jobs in each status."
+    )
     dst_projects: list[str] = Field(
-        description="The destination MaxCompute projects of the databases and tables."
+        default_factory=list, description="The destination MaxCompute projects of the databases and tables."
     )
     running_dst_projects: list[str] = Field(
-        description="The destination MaxCompute projects of the running (DOING) jobs."
+        default_factory=list, description="The destination MaxCompute projects of the running (DOING) jobs."
     )
+
+
+SUMMARY_READS = (
+    catalog.LIST_MMS_DBS,
+    catalog.LIST_MMS_TABLES,
+    catalog.LIST_MMS_PARTITIONS,
+    catalog.LIST_MMS_JOBS,
+)
+"""The read APIs a summary is made of (every page of each)."""
 
 
 def summarize(client: MmsClient, **arguments: Any) -> MigrationSummary:
