@@ -246,7 +246,9 @@ class Sink(pulumi.CustomResource):
 def test_a_mocked_program_keeps_passwords_secret_and_secrets_out(
     emu: MmsEmulator, all_logs: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    emu.script_states(SOURCE, [{"status": "STARTING"}, {"status": "STARTING"}, {"status": "STARTED"}])
+    # More STARTING reads than the program's other reads (the plain lookup, the resource's check and
+    # create), whatever order the threads run in: the waiting lookup sees STARTING at least once.
+    emu.script_states(SOURCE, [{"status": "STARTING"}] * 5 + [{"status": "STARTED"}])
     config = secret_config(emu)
     # The program's shared client, with waits that take no time (readiness polls through client.sleep).
     settings = Settings.resolve(config.get)
