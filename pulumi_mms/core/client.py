@@ -207,6 +207,16 @@ class MmsClient:
             while True:
                 attempt += 1
                 remaining = deadline - self.clock()
+                if remaining < policy.min_attempt_s:
+                    # Only possible before the first attempt, after waiting for a worker or a slot.
+                    raise errors.ServiceUnavailable(
+                        f"{call.subject}: only {max(remaining, 0) * 1000:.0f} ms of totalTimeout "
+                        f"({policy.deadline_s * 1000:.0f} ms) were left when its turn came, too little for "
+                        "a request; none was sent",
+                        hint="raise mms:totalTimeout or mms:maxConcurrency, or make fewer lookups at once",
+                        region=self.settings.region,
+                        endpoint=self.endpoint,
+                    )
                 answer = self._attempt(call, remaining)
                 outcome = answer if isinstance(answer, Failure) else self._parse(model, answer, call)
                 if not isinstance(outcome, Failure):
@@ -217,7 +227,7 @@ class MmsClient:
                     0, min(policy.max_delay_s, policy.base_delay_s * 2 ** (attempt - 1))
                 )
                 delay = max(backoff, outcome.retry_after_s or 0.0)
-                if self.clock() + delay >= deadline:
+                if self.clock() + delay + policy.min_attempt_s > deadline:
                     raise outcome.error.with_context(attempts=attempt)
                 log.debug(
                     "%s: attempt %d failed (%s), retrying in %.3fs",

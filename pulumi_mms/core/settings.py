@@ -229,6 +229,14 @@ class RetryPolicy:
         validator=validation.bounded("totalTimeout", MAX_TOTAL_TIMEOUT_MS / 1000, unit=" s"),
     )
 
+    @property
+    def min_attempt_s(self) -> float:
+        """Less of the deadline than this left, an attempt is not sent: it could not get an answer.
+
+        50 ms (a round trip to a region), or a twentieth of a deadline shorter than one second.
+        """
+        return min(0.05, self.deadline_s / 20)
+
 
 @attrs.frozen
 class StaticCredentials:

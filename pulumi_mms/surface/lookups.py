@@ -76,7 +76,7 @@ class _Job:
         waited = time.monotonic() - self.queued_at
         settings = self.client.settings
         try:
-            if waited >= settings.retry.deadline_s:
+            if settings.retry.deadline_s - waited < settings.retry.min_attempt_s:
                 raise ServiceUnavailable(
                     f"the lookup waited {waited:.1f} s for one of the {settings.max_concurrency} workers "
                     f"(mms:maxConcurrency) and reached its totalTimeout "

@@ -6,6 +6,7 @@ take about a second must finish well under 10 s. Nothing sleeps to measure.
 
 from __future__ import annotations
 
+import contextvars
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,11 +16,13 @@ import pulumi
 import pytest
 
 from pulumi_mms import MmsClient, MmsError, RetryPolicy, ServiceUnavailable, get_mms_data_source_output
-from pulumi_mms.testing import Hang, MmsEmulator
+from pulumi_mms.core import client as client_module
+from pulumi_mms.surface import lookups
+from pulumi_mms.testing import Hang, MmsEmulator, Throttle
 
 from ..dynamic_host import DynamicHost, serialized_provider
 from ..programs import run_program
-from . import SOURCE, closed_port, settings_for, silent_listener, stack_config
+from . import SOURCE, FakeClock, closed_port, fake_time_client, settings_for, silent_listener, stack_config
 
 HANG_CHECK_S = 10.0
 TIMEOUT_MS = 200
@@ -151,3 +154,47 @@ def test_in_the_dynamic_host_check_fails_with_a_message_naming_the_data_source()
     assert f"data source {SOURCE}: could not reach the MMS API (timed out)" in reason
     assert "Traceback" not in reason
     assert elapsed < HANG_CHECK_S
+
+
+def test_a_lookup_whose_turn_comes_with_almost_no_deadline_left_sends_nothing() -> None:
+    """Queued behind maxConcurrency until 10 ms of a 1 s totalTimeout were left: a request could not get an
+    answer in that time, so none is sent (before, it went out with a 10 ms timeout and loaded the server
+    for nothing). The check sits in the client, so the CLI and the dynamic host get it too."""
+    with MmsEmulator() as emu:
+        client = MmsClient(settings_for(emu, retry=RetryPolicy(deadline_s=1.0)))
+        context = contextvars.copy_context()
+        context.run(client_module.queued_s.set, 0.99)
+        error, _ = timed_failure(lambda: context.run(client.get_data_source, SOURCE))
+        requests = emu.stats.requests
+    assert isinstance(error, ServiceUnavailable)
+    assert "totalTimeout" in str(error)
+    assert "none was sent" in str(error)
+    assert requests == 0
+
+
+def test_a_queued_lookup_past_its_budget_fails_before_any_request() -> None:
+    """The same through the program's pool: the job knows how long it waited for a worker."""
+    with MmsEmulator() as emu:
+        settings = settings_for(emu, retry=RetryPolicy(deadline_s=1.0))
+        job = lookups._Job(lambda client: client.get_data_source(SOURCE), MmsClient(settings))
+        job.queued_at -= 0.99
+        job.run()
+        requests = emu.stats.requests
+    error = job.future.exception()
+    assert isinstance(error, ServiceUnavailable)
+    assert "maxConcurrency" in str(error)
+    assert requests == 0
+
+
+def test_no_retry_is_sent_with_almost_no_deadline_left() -> None:
+    """A throttled first attempt asks for 980 ms; with a 1 s deadline the retry would have 20 ms: it is not
+    made, and the throttling error is raised after one attempt (time is a fake clock: deterministic)."""
+    clock = FakeClock()
+    with MmsEmulator() as emu:
+        emu.faults.set_rate(1.0, [Throttle(retry_after_ms=980)])
+        client = fake_time_client(emu, clock, retry=RetryPolicy(max_attempts=5, deadline_s=1.0))
+        error, _ = timed_failure(lambda: client.get_data_source(SOURCE))
+        requests = emu.stats.requests
+    assert error.attempts == 1
+    assert requests == 1
+    assert clock.sleeps == []
