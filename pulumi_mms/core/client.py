@@ -74,6 +74,7 @@ class MmsClient:
         self.session: MmsSession = install_session(
             self.settings.protocol, self.endpoint, self.settings.max_concurrency
         )
+        hold(self.session, self)  # its pooled sockets close once no client of the endpoint is left
         env = dict(os.environ if environ is None else environ)
         static = self.settings.credentials or env_credentials(env)
         # Known secret values are scrubbed from anything the server sends back that we put in a message.
@@ -382,7 +383,6 @@ def shared_client(settings: Settings) -> MmsClient:
             _shared.move_to_end(key)
             return client
     client = MmsClient(settings)  # outside the lock: building one resolves credentials
-    hold(client.session, client)
     with _shared_lock:
         client = _shared.setdefault(key, client)
         _shared.move_to_end(key)

@@ -19,6 +19,7 @@ from typing import Any
 import pulumi
 import pulumi.runtime.settings
 import pytest
+from darabonba.core import DaraCore
 
 from pulumi_mms import DataSourceNotFound, get_mms_data_source, get_mms_data_source_output
 from pulumi_mms.core.client import MAX_SHARED_CLIENTS, MmsClient
@@ -26,7 +27,7 @@ from pulumi_mms.surface import lookups
 from pulumi_mms.testing import MmsEmulator, generate_data_sources
 
 from ..programs import run_program
-from . import SOURCE, outcome, stack_config
+from . import SOURCE, outcome, settings_for, stack_config
 
 RUNS = 200
 LOOKUPS_PER_RUN = 3
@@ -40,6 +41,22 @@ def sockets() -> int:
     for fd in os.listdir("/proc/self/fd"):
         with contextlib.suppress(OSError):
             count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+    return count
+
+
+def sockets_to(port: int) -> int:
+    """Open sockets of this process connected to `port` on loopback (not the server side's sockets)."""
+    inodes = set()
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        with contextlib.suppress(OSError), open(table, encoding="ascii") as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if int(fields[2].rsplit(":", 1)[1], 16) == port:  # rem_address
+                    inodes.add(fields[9])
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            count += os.readlink(f"/proc/self/fd/{fd}").removeprefix("socket:[").rstrip("]") in inodes
     return count
 
 
@@ -165,3 +182,22 @@ def test_outside_a_program_run_every_call_reads_afresh(monkeypatch: pytest.Monke
 
         outside_a_run(script)
         assert emu.stats.requests == 4
+
+
+def test_clients_built_directly_close_their_connections_when_dropped() -> None:
+    """A script or service that builds its own `MmsClient`s (a new one per rotated key, per tenant) keeps
+    no sockets or pools of clients it dropped (before, every client's session stayed in tea's cache, its
+    sockets open, until the process exited). 30 clients with 30 pool sizes (30 distinct sessions)."""
+    with MmsEmulator() as emu:
+        port = emu.port
+        made = [MmsClient(settings_for(emu, max_concurrency=size)) for size in range(1, 31)]
+        for client in made:
+            client.get_data_source(SOURCE)
+        keys = {client.session.cache_key for client in made}
+        assert sockets_to(port) == len(made)  # each pooled its kept-alive connection
+        del made, client
+        gc.collect()
+        left = sockets_to(port)
+        still_installed = keys & set(DaraCore._sessions)
+    assert left == 0
+    assert not still_installed
