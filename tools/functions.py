@@ -59,6 +59,16 @@ def _kind(fn: Function, name: str) -> Kind:
     return next(p.kind for p in fn.api.query if p.name == name)
 
 
+def _sorter(fn: Function, name: str) -> str | None:
+    """The sorter model's name of a `Kind.SORTER` argument (its value: the model, or a mapping)."""
+    param = next((p for p in fn.api.query if p.name == name and p.kind is Kind.SORTER), None)
+    return param.sorter.__name__ if param is not None and param.sorter is not None else None
+
+
+def _sorters() -> list[str]:
+    return sorted({s for fn in FUNCTIONS for name in fn.arguments if (s := _sorter(fn, name))})
+
+
 def _signature(fn: Function, *, output: bool) -> list[str]:
     lines = []
     for name in fn.arguments:
@@ -67,7 +77,11 @@ def _signature(fn: Function, *, output: bool) -> list[str]:
             lines.append(f"    {name}: {annotation} = None,")
             continue
         kind = _kind(fn, name)
-        if output:
+        sorter = _sorter(fn, name)
+        if sorter is not None:
+            value = f"{sorter} | Mapping[str, str]"
+            annotation = f"pulumi.Input[{value}] | None" if output else f"{value} | None"
+        elif output:
             annotation = f"pulumi.Input[{_INPUT[kind]}] | None"
         elif kind is Kind.INT and (name == "source_id" or name in fn.own_ids):
             annotation = "int | str | None"
@@ -139,10 +153,13 @@ def render() -> str:
         "",
         "from __future__ import annotations",
         "",
-        "from collections.abc import Sequence",
+        "from collections.abc import Mapping, Sequence",
         "",
         "import pulumi",
         "",
+        "from ..core.apis.models import (",
+        *(f"    {n}," for n in _sorters()),
+        ")",
         "from .generated_types import (",
         *(f"    {n}," for n in _result_names()),
         ")",

@@ -242,6 +242,11 @@ def type_spec(annotation: Any, registry: TypeRegistry, owner: str, prop: str) ->
         members = _strip_input(list(args))
         if len(members) == 1:
             return type_spec(members[0], registry, owner, prop)
+        models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+        mappings = [m for m in members if typing.get_origin(m) in (dict, Mapping)]
+        if len(models) == 1 and len(mappings) == 1 and len(members) == 2:
+            # A typed object also given as a plain mapping (a sorter): the schema shows its type.
+            return type_spec(models[0], registry, owner, prop)
         enums = [m for m in members if isinstance(m, type) and issubclass(m, Enum)]
         if len(enums) == 1 and set(members) - set(enums) == {str}:
             # An open enum: documented values, and any string the service adds later.

@@ -30,6 +30,7 @@ from pulumi.output import _OutputData
 from pulumi.runtime import rpc
 from pulumi.runtime._depends_on import _resolve_depends_on
 from pulumi.runtime.mocks import MockMonitor
+from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
 from ..core.errors import MmsError, ValidationError
@@ -72,8 +73,25 @@ def run_in_program(check: Callable[[], T]) -> T:
 
 
 def camel_args(args: Mapping[str, Any]) -> dict[str, Any]:
-    """The arguments as a generated SDK sends them: camelCase names (schema.json's)."""
-    return {to_camel(name): value for name, value in args.items()}
+    """The arguments as a generated SDK sends them: camelCase names (schema.json's); an object argument
+    given as its model (a sorter) by its wire names."""
+    return {
+        to_camel(name): value.model_dump(mode="json", by_alias=True, exclude_none=True)
+        if isinstance(value, BaseModel)
+        else value
+        for name, value in args.items()
+    }
+
+
+def _pending(value: Any) -> bool:
+    """Whether an argument is an Output or awaitable, or a mapping or list holding one (Pulumi's inputs)."""
+    if isinstance(value, pulumi.Output) or isawaitable(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_pending(inner) for inner in value.values())
+    if isinstance(value, list | tuple):
+        return any(_pending(inner) for inner in value)
+    return False
 
 
 # -- where a call goes ---------------------------------------------------------------------------------
@@ -134,7 +152,7 @@ def invoke(
 ) -> R:
     """The plain form: `result(what the lookup returned)`, now (the program waits for the lookup)."""
     for name, value in args.items():
-        if isinstance(value, pulumi.Output) or isawaitable(value):
+        if _pending(value):
             raise lookups.as_program_error(
                 ValidationError(
                     name,
@@ -188,7 +206,7 @@ def invoke_output(
         return answer.apply(lambda value: _answered(function, value, result, secret))
     depends_on = _depends_on(opts)
     started: Future[T] | None = None
-    if not any(isinstance(value, pulumi.Output) or isawaitable(value) for value in args.values()):
+    if not any(_pending(value) for value in args.values()):
         checked = run_in_program(lambda: function.check(args))
         settings = run_in_program(target.settings_now)
         if settings is not None and not depends_on:
@@ -214,7 +232,7 @@ async def _run(
             values: dict[str, Any] = {}
             known = True
             for name, value in args.items():
-                if not (isinstance(value, pulumi.Output) or isawaitable(value)):
+                if not _pending(value):
                     values[name] = value
                     continue
                 output = pulumi.Output.from_input(value)

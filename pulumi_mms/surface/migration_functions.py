@@ -8,10 +8,17 @@ Each runs through `migration_lookups`: checked arguments, the lookup pool, typed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pulumi
 
+from ..core.apis.models import (
+    DbSorter,
+    JobSorter,
+    PartitionSorter,
+    TableSorter,
+    TaskSorter,
+)
 from .generated_types import (
     AwaitableGetMmsDataSourceConfigItemsResult,
     AwaitableGetMmsDbResult,
@@ -153,6 +160,7 @@ def get_mms_jobs(
     status: str | None = None,
     stopped: int | None = None,
     timer_id: int | None = None,
+    sorter: JobSorter | Mapping[str, str] | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
 ) -> AwaitableGetMmsJobsResult:
@@ -170,6 +178,7 @@ def get_mms_jobs(
     :param status: Only jobs in this status: INIT, DOING, DONE or FAILED.
     :param stopped: 1 for stopped jobs only, 0 for jobs that are not stopped.
     :param timer_id: Only jobs created by this timer.
+    :param sorter: How to order the items: a field (status) and its direction, asc or desc.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
     result: AwaitableGetMmsJobsResult = invoke(
@@ -185,6 +194,7 @@ def get_mms_jobs(
             "status": status,
             "stopped": stopped,
             "timer_id": timer_id,
+            "sorter": sorter,
             "name_regex": name_regex,
         },
         opts,
@@ -203,6 +213,7 @@ def get_mms_jobs_output(
     status: pulumi.Input[str] | None = None,
     stopped: pulumi.Input[int] | None = None,
     timer_id: pulumi.Input[int] | None = None,
+    sorter: pulumi.Input[JobSorter | Mapping[str, str]] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
 ) -> pulumi.Output[GetMmsJobsResult]:
@@ -220,6 +231,7 @@ def get_mms_jobs_output(
             "status": status,
             "stopped": stopped,
             "timer_id": timer_id,
+            "sorter": sorter,
             "name_regex": name_regex,
         },
         opts,
@@ -262,6 +274,7 @@ def get_mms_dbs(
     source_id: int | str | None = None,
     source_name: str | None = None,
     name: str | None = None,
+    sorter: DbSorter | Mapping[str, str] | None = None,
     status: str | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
@@ -273,6 +286,8 @@ def get_mms_dbs(
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param name: The database name.
+    :param sorter: How to order the items: a field (num_rows, size, update_time) and its direction, asc or
+           desc.
     :param status: Only databases in this migration status.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
@@ -282,6 +297,7 @@ def get_mms_dbs(
             "source_id": source_id,
             "source_name": source_name,
             "name": name,
+            "sorter": sorter,
             "status": status,
             "name_regex": name_regex,
         },
@@ -294,6 +310,7 @@ def get_mms_dbs_output(
     source_id: pulumi.Input[int] | None = None,
     source_name: pulumi.Input[str] | None = None,
     name: pulumi.Input[str] | None = None,
+    sorter: pulumi.Input[DbSorter | Mapping[str, str]] | None = None,
     status: pulumi.Input[str] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
@@ -305,6 +322,7 @@ def get_mms_dbs_output(
             "source_id": source_id,
             "source_name": source_name,
             "name": name,
+            "sorter": sorter,
             "status": status,
             "name_regex": name_regex,
         },
@@ -363,6 +381,7 @@ def get_mms_tables(
     only_name: bool | None = None,
     status: str | Sequence[str] | None = None,
     type: str | None = None,
+    sorter: TableSorter | Mapping[str, str] | None = None,
     name_regex: str | None = None,
     wait_for: str | None = None,
     wait_timeout: float | None = None,
@@ -386,6 +405,8 @@ def get_mms_tables(
     :param only_name: Return only the names of the tables.
     :param status: Only items in these migration statuses (INIT, DOING, DONE, PART_DONE, FAILED).
     :param type: The table type.
+    :param sorter: How to order the items: a field (last_ddl_time, num_rows, size) and its direction, asc or
+           desc.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     :param wait_for: Wait until every matching table is `migrated` (DONE); fails once nothing runs and some
            failed. Not during `pulumi preview`, which shows the state.
@@ -408,6 +429,7 @@ def get_mms_tables(
             "only_name": only_name,
             "status": status,
             "type": type,
+            "sorter": sorter,
             "name_regex": name_regex,
             "wait_for": wait_for,
             "wait_timeout": wait_timeout,
@@ -432,6 +454,7 @@ def get_mms_tables_output(
     only_name: pulumi.Input[bool] | None = None,
     status: pulumi.Input[Sequence[str]] | None = None,
     type: pulumi.Input[str] | None = None,
+    sorter: pulumi.Input[TableSorter | Mapping[str, str]] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     wait_for: pulumi.Input[str] | None = None,
     wait_timeout: pulumi.Input[float] | None = None,
@@ -455,6 +478,7 @@ def get_mms_tables_output(
             "only_name": only_name,
             "status": status,
             "type": type,
+            "sorter": sorter,
             "name_regex": name_regex,
             "wait_for": wait_for,
             "wait_timeout": wait_timeout,
@@ -511,6 +535,7 @@ def get_mms_partitions(
     table_name: str | None = None,
     updated: bool | None = None,
     value: str | None = None,
+    sorter: PartitionSorter | Mapping[str, str] | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
 ) -> AwaitableGetMmsPartitionsResult:
@@ -529,6 +554,8 @@ def get_mms_partitions(
     :param table_name: The table name.
     :param updated: Only partitions whose metadata changed (true) or did not (false).
     :param value: The partition value.
+    :param sorter: How to order the items: a field (last_ddl_time, num_rows, size) and its direction, asc or
+           desc.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
     result: AwaitableGetMmsPartitionsResult = invoke(
@@ -545,6 +572,7 @@ def get_mms_partitions(
             "table_name": table_name,
             "updated": updated,
             "value": value,
+            "sorter": sorter,
             "name_regex": name_regex,
         },
         opts,
@@ -564,6 +592,7 @@ def get_mms_partitions_output(
     table_name: pulumi.Input[str] | None = None,
     updated: pulumi.Input[bool] | None = None,
     value: pulumi.Input[str] | None = None,
+    sorter: pulumi.Input[PartitionSorter | Mapping[str, str]] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
 ) -> pulumi.Output[GetMmsPartitionsResult]:
@@ -582,6 +611,7 @@ def get_mms_partitions_output(
             "table_name": table_name,
             "updated": updated,
             "value": value,
+            "sorter": sorter,
             "name_regex": name_regex,
         },
         opts,
@@ -635,6 +665,7 @@ def get_mms_tasks(
     src_db_name: str | None = None,
     src_table_name: str | None = None,
     status: str | None = None,
+    sorter: TaskSorter | Mapping[str, str] | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
 ) -> AwaitableGetMmsTasksResult:
@@ -652,6 +683,7 @@ def get_mms_tasks(
     :param src_db_name: The source database name.
     :param src_table_name: The source table name.
     :param status: Only tasks in this status.
+    :param sorter: How to order the items: a field (start_time, status) and its direction, asc or desc.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     """
     result: AwaitableGetMmsTasksResult = invoke(
@@ -667,6 +699,7 @@ def get_mms_tasks(
             "src_db_name": src_db_name,
             "src_table_name": src_table_name,
             "status": status,
+            "sorter": sorter,
             "name_regex": name_regex,
         },
         opts,
@@ -685,6 +718,7 @@ def get_mms_tasks_output(
     src_db_name: pulumi.Input[str] | None = None,
     src_table_name: pulumi.Input[str] | None = None,
     status: pulumi.Input[str] | None = None,
+    sorter: pulumi.Input[TaskSorter | Mapping[str, str]] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
 ) -> pulumi.Output[GetMmsTasksResult]:
@@ -702,6 +736,7 @@ def get_mms_tasks_output(
             "src_db_name": src_db_name,
             "src_table_name": src_table_name,
             "status": status,
+            "sorter": sorter,
             "name_regex": name_regex,
         },
         opts,

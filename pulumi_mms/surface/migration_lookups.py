@@ -223,8 +223,20 @@ def _holds_password(found: Any) -> bool:
 
 
 def _key(fn: Function, arguments: dict[str, Any]) -> Hashable:
-    frozen = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(arguments.items()))
+    frozen = tuple((k, _frozen(v)) for k, v in sorted(arguments.items()))
     return ("migration", fn.name, frozen)
+
+
+def _frozen(value: Any) -> Hashable:
+    """A hashable form of an argument (a list of statuses, a sorter given as a mapping or its model)."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(exclude_none=True)
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    frozen: Hashable = value
+    return frozen
 
 
 def _work(fn: Function, arguments: dict[str, Any]) -> Any:

@@ -119,6 +119,10 @@ class Collection:
     key: str | None = None
     parent: tuple[str, str] | None = None  # (path parameter, record field): a sub-list, e.g. a task's logs
     filters: Mapping[str, Matcher] = field(default_factory=dict)
+    sorter: tuple[str, ...] = ()
+    """The fields the listing sorts by (`sorter`), in the order they apply when several are given."""
+    sorter_style: str = "flat"
+    """`flat`: one `sorter.<field>=asc|desc` parameter per field; `json`: `sorter={"field":"asc"}`."""
 
 
 _TABLE_FILTERS: dict[str, Matcher] = {
@@ -153,6 +157,7 @@ COLLECTIONS: tuple[Collection, ...] = (
             "stopped": flag("stopped"),
             "timerId": _job_timer,
         },
+        sorter=("status",),
     ),
     Collection("GetMmsJob", f"{_SOURCE}/jobs/{{jobId}}", "jobs", "item", key="jobId"),
     Collection(
@@ -161,9 +166,18 @@ COLLECTIONS: tuple[Collection, ...] = (
         "dbs",
         "page",
         filters={"name": like("name"), "status": equal("status")},
+        sorter=("numRows", "size", "updateTime"),
+        sorter_style="json",
     ),
     Collection("GetMmsDb", f"{_SOURCE}/dbs/{{dbId}}", "dbs", "item", key="dbId"),
-    Collection("ListMmsTables", f"{_SOURCE}/tables", "tables", "page", filters=_TABLE_FILTERS),
+    Collection(
+        "ListMmsTables",
+        f"{_SOURCE}/tables",
+        "tables",
+        "page",
+        filters=_TABLE_FILTERS,
+        sorter=("lastDdlTime", "numRows", "size"),
+    ),
     Collection("GetMmsTable", f"{_SOURCE}/tables/{{tableId}}", "tables", "item", key="tableId"),
     Collection(
         "ListMmsPartitions",
@@ -181,6 +195,7 @@ COLLECTIONS: tuple[Collection, ...] = (
             "updated": flag("updated"),
             "value": like("value"),
         },
+        sorter=("lastDdlTime", "numRows", "size"),
     ),
     Collection(
         "GetMmsPartition", f"{_SOURCE}/partitions/{{partitionId}}", "partitions", "item", key="partitionId"
@@ -200,6 +215,7 @@ COLLECTIONS: tuple[Collection, ...] = (
             "srcTableName": equal("srcTableName"),
             "status": equal("status"),
         },
+        sorter=("startTime", "status"),
     ),
     Collection("GetMmsTask", f"{_SOURCE}/tasks/{{taskId}}", "tasks", "item", key="taskId"),
     Collection(
@@ -231,7 +247,8 @@ COLLECTIONS: tuple[Collection, ...] = (
 
 _NOUNS = {"jobs": "job", "dbs": "database", "tables": "table", "partitions": "partition", "tasks": "task",
           "timers": "timer", "scans": "metadata scan", "taskLogs": "task", "timerLogs": "timer"}  # fmt: skip
-_ALWAYS_ALLOWED = ("pageNum", "pageSize", "sorter")
+_PAGING = ("pageNum", "pageSize")
+_ORDERS = ("asc", "desc")
 
 
 def _rendered(ctx: RequestContext, source_id: int, collection: str) -> list[dict[str, Any]]:
@@ -251,10 +268,11 @@ def handler(spec: Collection) -> Callable[[RequestContext], dict[str, Any]]:
 
     def handle(ctx: RequestContext) -> dict[str, Any]:
         source_id = parse_source_id(ctx.path_params["sourceId"])
-        allowed = (*spec.filters, *(_ALWAYS_ALLOWED if spec.shape == "page" else ()))
+        allowed = (*spec.filters, *(_PAGING if spec.shape == "page" else ()))
         for name in ctx.query:
-            if name not in allowed:
+            if name not in allowed and not (spec.sorter and _is_sorter(spec, name)):
                 raise InvalidParameter(f"{spec.action} has no parameter {name}.")
+        order = _sort_order(spec, ctx.query)
         _check_ram(ctx, source_id)
         if ctx.backend.data_source(source_id) is None:
             raise DataSourceNotFound(source_id)
@@ -285,6 +303,7 @@ def handler(spec: Collection) -> Callable[[RequestContext], dict[str, Any]]:
             if matcher is None:
                 continue
             items = [item for item in items if matcher(ctx, item, raw)]
+        items = _sorted(items, order)
         if spec.collection == "tables" and (ctx.query.get("onlyName") or "").lower() == "true":
             items = [{"id": item["id"], "name": item["name"]} for item in items]
         if spec.shape == "list":
@@ -307,6 +326,48 @@ def handler(spec: Collection) -> Callable[[RequestContext], dict[str, Any]]:
         }
 
     return handle
+
+
+def _is_sorter(spec: Collection, name: str) -> bool:
+    return name == "sorter" if spec.sorter_style == "json" else name.startswith("sorter.")
+
+
+def _sort_order(spec: Collection, query: Mapping[str, str]) -> list[tuple[str, bool]]:
+    """The (field, descending) pairs a request's sorter asks for, in `spec.sorter`'s order; a sorter
+    naming another field, or another direction than asc or desc, is an InvalidParameter."""
+    fields = ", ".join(spec.sorter)
+    if spec.sorter_style == "json":
+        raw = query.get("sorter")
+        if raw is None:
+            return []
+        try:
+            asked = json.loads(raw)
+        except ValueError:
+            asked = None
+        if not isinstance(asked, dict) or not all(isinstance(v, str) for v in asked.values()):
+            raise InvalidParameter(
+                f"The parameter sorter must be a JSON object of field to asc or desc, got {raw!r}."
+            )
+    else:
+        asked = {
+            name.removeprefix("sorter."): value for name, value in query.items() if name.startswith("sorter.")
+        }
+    for name, direction in asked.items():
+        if name not in spec.sorter:
+            raise InvalidParameter(f"{spec.action} cannot sort by {name!r}: the sorter takes {fields}.")
+        if direction.lower() not in _ORDERS:
+            raise InvalidParameter(f"The sort order of {name} must be asc or desc, got {direction!r}.")
+    return [(name, asked[name].lower() == "desc") for name in spec.sorter if name in asked]
+
+
+def _sorted(items: list[dict[str, Any]], order: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+    """`items` ordered by each (field, descending) pair, the first deciding; ties keep the id order and
+    items without the field come last either way."""
+    for name, descending in reversed(order):
+        present = [item for item in items if item.get(name) is not None]
+        absent = [item for item in items if item.get(name) is None]
+        items = sorted(present, key=lambda item: item[name], reverse=descending) + absent
+    return items
 
 
 def list_config_items(ctx: RequestContext) -> dict[str, Any]:

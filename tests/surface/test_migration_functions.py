@@ -107,6 +107,8 @@ def test_password_items_are_secret(mms_emulator: MmsEmulator) -> None:
         (lambda: fns.get_mms_tables(source_id=SOURCE, has_partitions="yes"), "has_partitions"),  # type: ignore[arg-type]
         (lambda: fns.get_mms_tables(source_id=SOURCE, name_regex="("), "name_regex"),
         (lambda: fns.get_mms_tables_output(source_id=SOURCE, status=[""]), "status"),
+        (lambda: fns.get_mms_tables(source_id=SOURCE, sorter={"rows": "asc"}), "sorter"),
+        (lambda: fns.get_mms_jobs_output(source_id=SOURCE, sorter={"status": "up"}), "sorter"),
     ],
 )  # fmt: skip
 def test_bad_arguments_fail_before_any_request(mms_emulator: MmsEmulator, call: Any, argument: str) -> None:
@@ -253,3 +255,23 @@ def test_without_an_endpoint_mocks_answer_the_summary(mms_emulator: MmsEmulator)
         ("mms:index:getMmsMigrationSummary", [("sourceName", "demo")]),
     ]
     assert mms_emulator.stats.requests == 0
+
+
+def test_plural_functions_take_a_sorter_as_a_mapping_its_model_or_outputs(mms_emulator: MmsEmulator) -> None:
+    from pulumi_mms.core.apis.models import DbSorter, SortOrder
+
+    mms_emulator.migration.update(int(SOURCE), "dbs", 1, numRows=5)
+    mms_emulator.migration.update(int(SOURCE), "dbs", 2, numRows=9)
+
+    def program() -> Any:
+        plain = fns.get_mms_tables(source_id=SOURCE, sorter={"num_rows": "desc"})
+        model = fns.get_mms_dbs(source_id=SOURCE, sorter=DbSorter(num_rows=SortOrder.DESC))
+        output = fns.get_mms_tasks_output(
+            source_id=SOURCE, sorter={"startTime": pulumi.Output.from_input("desc")}
+        )
+        return pulumi.Output.all(plain.names, model.names, output.ids)
+
+    tables, dbs, tasks = run(mms_emulator, program)
+    assert tables == ["orders", "customers", "salaries", "returns", "employees"]
+    assert dbs == ["hr", "sales"]
+    assert tasks == [1004, 1003, 1001, 1002]

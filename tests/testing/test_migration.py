@@ -214,3 +214,65 @@ def test_signatures_are_verified(emu: MmsEmulator) -> None:
     with pytest.raises(CredentialsError):
         apis.list_all(wrong, catalog.LIST_MMS_TABLES, source_id=SOURCE)
     assert emu.request_log[-1].status == 403
+
+
+def test_listings_follow_the_sorter_of_the_sdk_and_of_our_client(
+    emu: MmsEmulator, client: MmsClient, sdk: MaxComputeClient
+) -> None:
+    def tables(**sorter: str) -> list[str | None]:
+        found = apis.list_all(client, catalog.LIST_MMS_TABLES, source_id=SOURCE, sorter=sorter)
+        return [t.name for t in found]
+
+    assert tables(num_rows="desc") == ["orders", "customers", "salaries", "returns", "employees"]
+    assert tables(size="asc") == ["employees", "salaries", "returns", "customers", "orders"]
+    # lastDdlTime first, then size: employees and salaries share a DDL time.
+    assert tables(size="desc", last_ddl_time="asc") == [
+        "salaries",
+        "employees",
+        "customers",
+        "orders",
+        "returns",
+    ]
+    by_sdk = sdk.list_mms_tables_with_options(
+        str(SOURCE),
+        sdk_models.ListMmsTablesRequest(sorter=sdk_models.ListMmsTablesRequestSorter(num_rows="asc")),
+        {},
+        RuntimeOptions(),
+    ).body.data
+    assert [t.name for t in by_sdk.object_list] == ["employees", "returns", "salaries", "customers", "orders"]
+    tasks = apis.list_all(client, catalog.LIST_MMS_TASKS, source_id=SOURCE, sorter={"start_time": "desc"})
+    assert [t.id for t in tasks] == [1004, 1003, 1001, 1002]  # ties keep the id order
+    emu.migration.update(SOURCE, "dbs", 2, numRows=10)  # the sales database has no row count: last
+    dbs = apis.list_all(client, catalog.LIST_MMS_DBS, source_id=SOURCE, sorter={"num_rows": "asc"})
+    assert [d.name for d in dbs] == ["hr", "sales"]
+    sdk_dbs = sdk.list_mms_dbs_with_options(
+        str(SOURCE),
+        sdk_models.ListMmsDbsRequest(sorter=sdk_models.ListMmsDbsRequestSorter(num_rows="desc")),
+        {},
+        RuntimeOptions(),
+    ).body.data
+    assert [d.name for d in sdk_dbs.object_list] == ["hr", "sales"]
+
+
+@pytest.mark.parametrize(
+    ("action", "query", "message"),
+    [
+        ("ListMmsTables", {"sorter.rows": "asc"}, "ListMmsTables cannot sort by 'rows': the sorter takes"),
+        ("ListMmsJobs", {"sorter.status": "up"}, "The sort order of status must be asc or desc"),
+        ("ListMmsDbs", {"sorter": '{"name":"asc"}'}, "ListMmsDbs cannot sort by 'name'"),
+        ("ListMmsDbs", {"sorter": "numRows"}, "The parameter sorter must be a JSON object"),
+        ("ListMmsDbs", {"sorter.numRows": "asc"}, "ListMmsDbs has no parameter sorter.numRows"),
+        ("ListMmsTimers", {"sorter.name": "asc"}, "ListMmsTimers has no parameter sorter.name"),
+    ],
+)
+def test_a_bad_sorter_is_a_400_invalid_parameter(
+    client: MmsClient, action: str, query: dict[str, str], message: str
+) -> None:
+    from pulumi_mms.core.translate import Call
+
+    api = apis.BY_ACTION[action]
+    call = Call(action, api.path.replace("{sourceId}", str(SOURCE)), query, source_id=SOURCE)
+    with pytest.raises(InvalidRequest) as caught:
+        client._call(call, api.response)
+    assert (caught.value.code, caught.value.status_code) == ("InvalidParameter", 400)
+    assert message in str(caught.value)

@@ -8,8 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import ConfigItem, Db, FetchMetadataJob, Job, Partition, Table, Task, TaskLog, Timer, TimerLog
-from .spec import Kind, Param, ReadApi, Shape, q
+from .models import (
+    ConfigItem,
+    Db,
+    DbSorter,
+    FetchMetadataJob,
+    Job,
+    JobSorter,
+    Partition,
+    PartitionSorter,
+    Table,
+    TableSorter,
+    Task,
+    TaskLog,
+    TaskSorter,
+    Timer,
+    TimerLog,
+)
+from .spec import Kind, Param, ReadApi, Shape, q, sorter
 
 _SOURCE = "/api/v1/mms/datasources/{sourceId}"
 _PAGE_NUM = q("pageNum", Kind.INT, "The page number, from 1.")
@@ -44,6 +60,7 @@ LIST_MMS_JOBS = ReadApi(
         q("status", Kind.STR, "Only jobs in this status: INIT, DOING, DONE or FAILED."),
         q("stopped", Kind.INT, "1 for stopped jobs only, 0 for jobs that are not stopped."),
         q("timerId", Kind.INT, "Only jobs created by this timer."),
+        sorter(JobSorter, "flat"),
     ),
 )
 GET_MMS_JOB = ReadApi(
@@ -60,6 +77,7 @@ LIST_MMS_DBS = ReadApi(
         q("name", Kind.STR, "The database name."),
         _PAGE_NUM,
         _PAGE_SIZE,
+        sorter(DbSorter, "json"),
         q("status", Kind.STR, "Only databases in this migration status."),
     ),
 )
@@ -88,6 +106,7 @@ LIST_MMS_TABLES = ReadApi(
         _PAGE_SIZE,
         _STATUS_LIST,
         q("type", Kind.STR, "The table type."),
+        sorter(TableSorter, "flat"),
     ),
 )
 GET_MMS_TABLE = ReadApi(
@@ -112,6 +131,7 @@ LIST_MMS_PARTITIONS = ReadApi(
         q("tableName", Kind.STR, "The table name."),
         q("updated", Kind.BOOL, "Only partitions whose metadata changed (true) or did not (false)."),
         q("value", Kind.STR, "The partition value."),
+        sorter(PartitionSorter, "flat"),
     ),
 )
 GET_MMS_PARTITION = ReadApi(
@@ -140,6 +160,7 @@ LIST_MMS_TASKS = ReadApi(
         _SRC_DB,
         _SRC_TABLE,
         q("status", Kind.STR, "Only tasks in this status."),
+        sorter(TaskSorter, "flat"),
     ),
 )
 GET_MMS_TASK = ReadApi(

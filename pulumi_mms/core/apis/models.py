@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ..model import ConfigItem, _WireModel
 
@@ -513,6 +513,57 @@ class FetchMetadataJob(_WireModel):
     )
 
 
+# -- sorters (the `sorter` query parameter of ListMmsJobs, ListMmsDbs, ListMmsTables, ...) ---------------
+
+
+class SortOrder(str, Enum):
+    """The direction of a sort: ascending or descending."""
+
+    ASC = "asc"
+    DESC = "desc"
+
+
+class _Sorter(_WireModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class JobSorter(_Sorter):
+    """How ListMmsJobs orders the jobs."""
+
+    status: SortOrder | None = Field(None, description="Sort by status: asc or desc.")
+
+
+class DbSorter(_Sorter):
+    """How ListMmsDbs orders the databases."""
+
+    num_rows: SortOrder | None = Field(None, description="Sort by the number of rows: asc or desc.")
+    size: SortOrder | None = Field(None, description="Sort by the data size: asc or desc.")
+    update_time: SortOrder | None = Field(None, description="Sort by the update time: asc or desc.")
+
+
+class TableSorter(_Sorter):
+    """How ListMmsTables orders the tables."""
+
+    last_ddl_time: SortOrder | None = Field(None, description="Sort by the last DDL time: asc or desc.")
+    num_rows: SortOrder | None = Field(None, description="Sort by the number of rows: asc or desc.")
+    size: SortOrder | None = Field(None, description="Sort by the data size: asc or desc.")
+
+
+class PartitionSorter(_Sorter):
+    """How ListMmsPartitions orders the partitions."""
+
+    last_ddl_time: SortOrder | None = Field(None, description="Sort by the last DDL time: asc or desc.")
+    num_rows: SortOrder | None = Field(None, description="Sort by the number of rows: asc or desc.")
+    size: SortOrder | None = Field(None, description="Sort by the data size: asc or desc.")
+
+
+class TaskSorter(_Sorter):
+    """How ListMmsTasks orders the tasks."""
+
+    start_time: SortOrder | None = Field(None, description="Sort by the start time: asc or desc.")
+    status: SortOrder | None = Field(None, description="Sort by status: asc or desc.")
+
+
 # -- response envelopes ------------------------------------------------------------------------------
 
 T = TypeVar("T")
@@ -552,21 +603,27 @@ __all__ = [
     "Column",
     "ConfigItem",
     "Db",
+    "DbSorter",
     "FetchMetadataJob",
     "ItemResponse",
     "Job",
     "JobConfig",
+    "JobSorter",
     "JobStatus",
     "ListResponse",
     "MigrationStatus",
     "Page",
     "PageResponse",
     "Partition",
+    "PartitionSorter",
     "ScanStatus",
+    "SortOrder",
     "Table",
     "TableSchema",
+    "TableSorter",
     "Task",
     "TaskLog",
+    "TaskSorter",
     "Timer",
     "TimerConfig",
     "TimerLog",

@@ -33,6 +33,7 @@ class Kind(str, Enum):
     INT = "integer"
     BOOL = "boolean"
     STR_LIST = "array"  # sent as a JSON array, as the SDK's "shrink" requests do
+    SORTER = "object"  # field -> asc|desc, typed by the parameter's `sorter` model (see `Param`)
 
 
 class Shape(str, Enum):
@@ -45,17 +46,56 @@ class Shape(str, Enum):
 
 @attrs.frozen
 class Param:
-    """A query parameter: its Python name, wire name, kind and description."""
+    """A query parameter: its Python name, wire name, kind and description.
+
+    A `Kind.SORTER` parameter has the typed model of its fields (`sorter`: each field asc or desc) and is
+    spelt as the SDK spells it: `json` style, one query parameter holding a JSON object
+    (`sorter={"numRows":"desc"}`, ListMmsDbs), or `flat` style, one query parameter per field
+    (`sorter.numRows=desc`, the other lists), the fields in the model's order.
+    """
 
     name: str
     wire: str
     kind: Kind
     description: str
+    sorter: type[pydantic.BaseModel] | None = None
+    style: str = ""
+
+    def wire_values(self, value: Any) -> dict[str, str]:
+        """The query parameters for `value`, checked (a `ValidationError` naming this parameter)."""
+        if self.kind is not Kind.SORTER:
+            return {self.wire: _wire_value(self, value)}
+        assert self.sorter is not None
+        fields = {
+            name: value.value
+            for name, value in _sorter(self, value).model_dump(by_alias=True, exclude_none=True).items()
+        }
+        if self.style == "json":
+            return {self.wire: json.dumps(fields, separators=(",", ":"), ensure_ascii=False)}
+        return {f"{self.wire}.{name}": order for name, order in fields.items()}
 
 
 def q(wire: str, kind: Kind, description: str) -> Param:
     """A query parameter whose Python name is its wire name in snake_case."""
     return Param(re.sub(r"(?<!^)(?=[A-Z])", "_", wire).lower(), wire, kind, description)
+
+
+def sorter(model: type[pydantic.BaseModel], style: str) -> Param:
+    """The `sorter` parameter of a listing: its fields are `model`'s, spelt in `style` (json or flat)."""
+    fields = ", ".join(sort_fields(model))
+    return Param(
+        "sorter",
+        "sorter",
+        Kind.SORTER,
+        f"How to order the items: a field ({fields}) and its direction, asc or desc.",
+        model,
+        style,
+    )
+
+
+def sort_fields(model: type[pydantic.BaseModel]) -> tuple[str, ...]:
+    """The fields a sorter model sorts by, by Python name, in the SDK's order."""
+    return tuple(model.model_fields)
 
 
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
@@ -116,7 +156,7 @@ class ReadApi(Generic[T]):
         for param in self.query:
             value = arguments.get(param.name)
             if value is not None:
-                query[param.wire] = _wire_value(param, value)
+                query.update(param.wire_values(value))
         size = query.get("pageSize")
         if size is not None and int(size) > self.max_page_size:
             raise ValidationError(
@@ -154,6 +194,42 @@ class ReadApi(Generic[T]):
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _sorter(param: Param, value: Any) -> pydantic.BaseModel:
+    """A sorter's value as its model: the model itself, or a mapping of field (Python or wire name) to
+    asc or desc; at least one field set."""
+    model = param.sorter
+    assert model is not None
+    allowed = ", ".join(sort_fields(model))
+    example = f'{{"{sort_fields(model)[0]}": "desc"}}'
+    fix = f'give a mapping of a field ({allowed}) to "asc" or "desc", e.g. {example}'
+    if isinstance(value, model):
+        checked = value
+    elif isinstance(value, Mapping):
+        known = {*model.model_fields, *(info.alias for info in model.model_fields.values() if info.alias)}
+        unknown = sorted(str(key) for key in value if key not in known)
+        if unknown:
+            raise ValidationError(
+                param.name, f"cannot sort by {unknown[0]!r} (it sorts by {allowed})", hint=fix
+            )
+        orders = {key: order.lower() if isinstance(order, str) else order for key, order in value.items()}
+        try:
+            checked = model.model_validate(orders)
+        except pydantic.ValidationError:
+            shown = validation.show(dict(value))
+            raise ValidationError(
+                param.name, f"each direction must be asc or desc, got {shown}", hint=fix
+            ) from None
+    else:
+        raise ValidationError(
+            param.name,
+            f"must be a mapping of field to direction, got {validation.show(value)}",
+            hint=fix,
+        )
+    if not checked.model_dump(exclude_none=True):
+        raise ValidationError(param.name, "it names no field to sort by", hint=fix)
+    return checked
 
 
 def _wire_value(param: Param, value: Any) -> str:

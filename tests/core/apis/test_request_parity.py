@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from typing import Any
@@ -14,7 +15,7 @@ from alibabacloud_tea_util.models import RuntimeOptions
 
 from pulumi_mms import MmsClient
 from pulumi_mms.core import apis
-from pulumi_mms.core.apis.spec import Kind, ReadApi, Shape
+from pulumi_mms.core.apis.spec import Kind, Param, ReadApi, Shape, sort_fields
 from tests.reliability import SOURCE, Received, Reply, ScriptedServer, server_settings
 
 SAMPLE_VALUES: dict[Kind, list[Any]] = {
@@ -37,6 +38,22 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def sample(param: Param, variant: int) -> Any:
+    """A value of `param`; a sorter sets one field (variant 0) or every field (variant 1), by wire name."""
+    if param.kind is not Kind.SORTER:
+        return SAMPLE_VALUES[param.kind][variant]
+    assert param.sorter is not None
+    fields = [info.alias or name for name, info in param.sorter.model_fields.items()]
+    return {fields[0]: "desc"} if variant == 0 else {f: ("asc", "desc")[i % 2] for i, f in enumerate(fields)}
+
+
+def sdk_value(api: ReadApi[Any], param: Param, value: Any) -> Any:
+    """`value` as the SDK's request takes it (a sorter: its `...RequestSorter` model)."""
+    if param.kind is not Kind.SORTER:
+        return value
+    return getattr(sdk_models, f"{api.action}RequestSorter")().from_map(value)
+
+
 def call_sdk(endpoint: str, api: ReadApi[Any], ids: dict[str, int], query: dict[str, Any]) -> None:
     sdk = SdkClient(
         tea_models.Config(
@@ -51,7 +68,8 @@ def call_sdk(endpoint: str, api: ReadApi[Any], ids: dict[str, int], query: dict[
     args: list[Any] = [str(ids[name]) for name in api.path_params]
     request_class = getattr(sdk_models, f"{api.action}Request", None)
     if request_class is not None:
-        args.append(request_class(**query))
+        params = {p.name: p for p in api.query}
+        args.append(request_class(**{name: sdk_value(api, params[name], v) for name, v in query.items()}))
     method(*args, {}, RuntimeOptions())
 
 
@@ -60,7 +78,7 @@ def cases() -> list[tuple[ReadApi[Any], dict[str, Any]]]:
     for api in apis.READ_APIS:
         out.append((api, {}))
         for variant in (0, 1):
-            out.append((api, {p.name: SAMPLE_VALUES[p.kind][variant] for p in api.query}))
+            out.append((api, {p.name: sample(p, variant) for p in api.query}))
     return out
 
 
@@ -97,3 +115,28 @@ def test_every_read_api_of_the_sdk_in_the_issue_is_declared() -> None:
     assert declared == wanted
     for api in apis.READ_APIS:
         assert hasattr(SdkClient, f"{snake(api.action)}_with_options")
+
+
+@pytest.mark.parametrize("api", [api for api in apis.READ_APIS if any(p.name == "sorter" for p in api.query)])
+def test_a_sorter_is_signed_as_the_official_sdk_spells_it(api: ReadApi[Any]) -> None:
+    """ListMmsDbs sends the sorter as one JSON parameter; the other lists send one `sorter.<field>` per
+    field, after every other parameter: the signed query is the SDK's byte for byte either way."""
+    param = next(p for p in api.query if p.name == "sorter")
+    assert param.sorter is not None
+    query = {"sorter": sample(param, 1), "page_size": 5}
+    ids = {name: SOURCE + i for i, name in enumerate(api.path_params)}
+    with ScriptedServer(empty_reply) as server:
+        apis.page(MmsClient(server_settings(server.endpoint)), api, **ids, **query)
+        call_sdk(server.endpoint, api, ids, query)
+    ours, sdk = server.received
+    assert ours.query == sdk.query
+    assert ours.signed_headers == sdk.signed_headers
+    wires = [info.alias or name for name, info in param.sorter.model_fields.items()]
+    if param.style == "json":
+        assert "sorter=%7B%22" + wires[0] + "%22%3A%22asc%22" in ours.query
+    else:
+        assert ours.query.endswith(
+            "&".join(f"sorter.{w}={('asc', 'desc')[i % 2]}" for i, w in enumerate(wires))
+        )
+    sdk_sorter = getattr(sdk_models, f"{api.action}RequestSorter")
+    assert sort_fields(param.sorter) == tuple(inspect.signature(sdk_sorter).parameters)  # the SDK's fields

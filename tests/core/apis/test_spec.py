@@ -55,3 +55,39 @@ def test_every_declaration_is_consistent() -> None:
         assert len(set(wires)) == len(wires), api.action
         assert ("pageNum" in wires) == (api.shape is Shape.PAGE), api.action
         assert api.response.model_fields["data"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"rows": "asc"}, "cannot sort by 'rows' (it sorts by last_ddl_time, num_rows, size)"),
+        ({"num_rows": "up"}, "each direction must be asc or desc"),
+        ({}, "names no field to sort by"),
+        ("num_rows", "must be a mapping of field to direction"),
+    ],
+)
+def test_a_bad_sorter_is_refused_before_any_request_naming_the_fields(value: Any, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        catalog.LIST_MMS_TABLES.call({"source_id": 1, "sorter": value})
+    assert caught.value.argument == "sorter"
+    assert message in str(caught.value)
+    assert 'Fix: give a mapping of a field (last_ddl_time, num_rows, size) to "asc" or "desc"' in str(
+        caught.value
+    )
+
+
+def test_a_sorter_takes_python_or_wire_names_any_case_or_its_model() -> None:
+    from pulumi_mms.core.apis.models import SortOrder, TableSorter
+
+    by_python = catalog.LIST_MMS_TABLES.call({"source_id": 1, "sorter": {"num_rows": "DESC", "size": "asc"}})
+    by_wire = catalog.LIST_MMS_TABLES.call(
+        {"source_id": 1, "sorter": {"numRows": SortOrder.DESC, "size": "asc"}}
+    )
+    by_model = catalog.LIST_MMS_TABLES.call(
+        {"source_id": 1, "sorter": TableSorter(num_rows=SortOrder.DESC, size=SortOrder.ASC)}
+    )
+    assert (
+        by_python.query == by_wire.query == by_model.query == {"sorter.numRows": "desc", "sorter.size": "asc"}
+    )
+    dbs = catalog.LIST_MMS_DBS.call({"source_id": 1, "sorter": {"update_time": "asc", "num_rows": "desc"}})
+    assert dbs.query == {"sorter": '{"numRows":"desc","updateTime":"asc"}'}  # the SDK's field order
