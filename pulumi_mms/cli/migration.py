@@ -1,8 +1,9 @@
-"""`pulumi-mms jobs|dbs|tables|partitions|tasks|timers`: the read side of a migration on the command line.
+"""`pulumi-mms jobs|dbs|tables|partitions|tasks|timers|summary`: a migration's read side on the command line.
 
 One command per entity, derived from the read API declarations: its filters become flags (`--db-name`,
-`--status DONE --status FAILED`, `--has-partitions true`), `--id` reads one item, `--wait` polls a gate
-(`jobs --id N --wait succeeded`, `tables --wait migrated`). Output as a table, JSON or YAML.
+`--status DONE --status FAILED`, `--has-partitions true`), `--sort num_rows:desc` orders a listing,
+`--id` reads one item, `--wait` polls a gate (`jobs --id N --wait succeeded`, `tables --wait migrated`).
+Output as a table, JSON or YAML. `summary` prints what get_mms_migration_summary returns.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
+from pydantic.alias_generators import to_camel
 
 from ..core.apis import catalog, progress, reader
-from ..core.apis.spec import Kind, ReadApi
+from ..core.apis.models import JobStatus, MigrationStatus
+from ..core.apis.spec import Kind, ReadApi, sort_fields
 from ..core.errors import ValidationError
 
 
@@ -69,6 +72,16 @@ def register(commands: Any, common: argparse.ArgumentParser, connection: Callabl
         sub.add_argument("--source-name", help="the data source's exact name, instead of SOURCE_ID")
         sub.add_argument("--id", type=int, help=f"read one {command.item.noun} by its id")
         for param in command.listing.filters:
+            if param.kind is Kind.SORTER:
+                assert param.sorter is not None
+                sub.add_argument(
+                    "--sort",
+                    action="append",
+                    metavar="FIELD[:asc|desc]",
+                    help=f"order by {', '.join(sort_fields(param.sorter))} (asc unless :desc); "
+                    "repeat to sort by several, applied in that field order",
+                )
+                continue
             kwargs: dict[str, Any] = {"help": param.description, "dest": param.name}
             if param.kind is Kind.INT:
                 kwargs["type"] = int
@@ -85,6 +98,65 @@ def register(commands: Any, common: argparse.ArgumentParser, connection: Callabl
             )
         connection(sub)
         sub.set_defaults(run=run, migration_command=command)
+    summary = commands.add_parser(
+        "summary",
+        parents=[common],
+        help="a migration at a glance: tables, partitions and jobs by status (every page of "
+        f"{', '.join(api.action for api in progress.SUMMARY_READS)})",
+        description="A data source's migration at a glance: per source database its tables and partitions "
+        "by migration status, the jobs by status, the destination projects in use (as "
+        "get_mms_migration_summary returns it).",
+    )
+    summary.add_argument("source_id", metavar="SOURCE_ID", nargs="?", help="the data source id")
+    summary.add_argument("--source-name", "--name", dest="source_name", help="the data source's exact name")
+    connection(summary)
+    summary.set_defaults(run=run_summary)
+
+
+def _parent(args: argparse.Namespace) -> dict[str, Any]:
+    if (args.source_id is None) == (args.source_name is None):
+        raise ValidationError("SOURCE_ID", "give exactly one of SOURCE_ID and --source-name")
+    return {"source_id": args.source_id} if args.source_id is not None else {"source_name": args.source_name}
+
+
+def run_summary(args: argparse.Namespace, redact: Any) -> int:
+    """`pulumi-mms summary`: what get_mms_migration_summary returns, for people or as JSON/YAML."""
+    from . import _client, _print, _serialise
+
+    parent = _parent(args)
+    reader.check(catalog.LIST_MMS_DBS, parent)  # before any request
+    found = progress.summarize(_client(args, redact), **parent)
+    if args.output == "table":
+        return _print(summary_table(found), redact)
+    return _print(_serialise(found.model_dump(mode="json", by_alias=True), args.output), redact)
+
+
+def _by_status(counts: dict[str, int]) -> str:
+    order = [s.value for s in MigrationStatus] + [s.value for s in JobStatus]
+    known = sorted(
+        counts, key=lambda status: (order.index(status) if status in order else len(order), status)
+    )
+    return ", ".join(f"{status} {counts[status]}" for status in known) or "-"
+
+
+def summary_table(found: progress.MigrationSummary) -> str:
+    """A migration summary as people read it: one row per source database, then the jobs and projects."""
+    from .render import _grid, label
+
+    columns = ("db_id", "db_name", "dst_project_name")
+    rows = [[*(label(c) for c in columns), "Tables", "Partitions"]]
+    for db in found.databases:
+        values = [str(v) if v is not None else "-" for v in (db.db_id, db.db_name, db.dst_project_name)]
+        rows.append([*values, _by_status(db.tables_by_status), _by_status(db.partitions_by_status)])
+    lines = [f"Migration of data source {found.source_id}", ""]
+    lines += _grid(rows, indent="") if found.databases else ["No databases."]
+    lines += [
+        "",
+        f"Jobs: {_by_status(found.jobs_by_status)}",
+        f"Destination projects: {', '.join(found.dst_projects) or '-'}",
+        f"Projects with running jobs: {', '.join(found.running_dst_projects) or '-'}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def run(args: argparse.Namespace, redact: Any) -> int:
@@ -92,15 +164,16 @@ def run(args: argparse.Namespace, redact: Any) -> int:
     from . import _client, _print, _progress, _serialise
 
     command: Command = args.migration_command
-    if (args.source_id is None) == (args.source_name is None):
-        raise ValidationError("SOURCE_ID", "give exactly one of SOURCE_ID and --source-name")
-    parent: dict[str, Any] = (
-        {"source_id": args.source_id} if args.source_id is not None else {"source_name": args.source_name}
-    )
+    parent = _parent(args)
     gate = progress.Gate.parse(getattr(args, "wait", None), getattr(args, "wait_timeout", None), command.gate)
     filters = {
-        p.name: getattr(args, p.name) for p in command.listing.filters if getattr(args, p.name) is not None
+        p.name: getattr(args, p.name)
+        for p in command.listing.filters
+        if p.kind is not Kind.SORTER and getattr(args, p.name) is not None
     }
+    sorter = sort_argument(command, getattr(args, "sort", None))
+    if sorter:
+        filters["sorter"] = sorter
     client = _client(args, redact)
     items: list[Any]
     if args.id is not None:
@@ -126,6 +199,36 @@ def run(args: argparse.Namespace, redact: Any) -> int:
         return _print(table(items, command.columns, command.name), redact)
     dumped = [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in items]
     return _print(_serialise(dumped[0] if args.id is not None else dumped, args.output), redact)
+
+
+def sort_argument(command: Command, given: Sequence[str] | None) -> dict[str, str]:
+    """`--sort FIELD[:asc|desc]` (repeated) as the listing's sorter: {python field name: direction}."""
+    param = next((p for p in command.listing.filters if p.kind is Kind.SORTER), None)
+    if not given or param is None or param.sorter is None:
+        return {}
+    fields = sort_fields(param.sorter)
+    by_any_name = {
+        spelling: name for name in fields for spelling in (name, to_camel(name), name.replace("_", "-"))
+    }
+    example = f"--sort {fields[0]}:desc"
+    sorter: dict[str, str] = {}
+    for text in given:
+        field, _, direction = text.partition(":")
+        name = by_any_name.get(field)
+        if name is None:
+            raise ValidationError(
+                "--sort",
+                f"{command.name} cannot be sorted by {field!r}",
+                hint=f"sort by one of {', '.join(fields)}, e.g. {example}",
+            )
+        if direction.lower() not in ("", "asc", "desc"):
+            raise ValidationError(
+                "--sort",
+                f"the direction of {field} must be asc or desc, got {direction!r}",
+                hint=f"e.g. {example}",
+            )
+        sorter[name] = direction.lower() or "asc"
+    return sorter
 
 
 def table(items: Sequence[Any], columns: Sequence[str], noun: str) -> str:

@@ -62,3 +62,61 @@ def test_bad_flags_are_named(env: MmsEmulator, capsys: pytest.CaptureFixture[str
     assert "SOURCE_ID" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["tables", SOURCE, "--has-partitions", "maybe"])
+
+
+def test_a_listing_is_sorted_by_sort(env: MmsEmulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tables", SOURCE, "--sort", "num_rows:desc", "-o", "json"]) == 0
+    names = [t["name"] for t in json.loads(capsys.readouterr().out)]
+    assert names == ["orders", "customers", "salaries", "returns", "employees"]
+    assert main(["tables", SOURCE, "--sort", "numRows", "-o", "json"]) == 0  # asc; the wire name works too
+    assert [t["name"] for t in json.loads(capsys.readouterr().out)] == names[::-1]
+    assert main(["tasks", SOURCE, "--sort", "start-time:DESC", "--sort", "status", "-o", "json"]) == 0
+    assert [t["id"] for t in json.loads(capsys.readouterr().out)] == [1004, 1003, 1001, 1002]
+    assert [r.path for r in env.request_log][-1].endswith("sorter.startTime=desc&sorter.status=asc")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["tables", SOURCE, "--sort", "rows"], "invalid --sort: tables cannot be sorted by 'rows'"),
+        (
+            ["jobs", SOURCE, "--sort", "status:up"],
+            "invalid --sort: the direction of status must be asc or desc",
+        ),
+    ],
+)
+def test_a_bad_sort_is_named_before_any_request(
+    env: MmsEmulator, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    before = env.stats.requests
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Fix: " in err
+    assert env.stats.requests == before
+    with pytest.raises(SystemExit):
+        main(["timers", SOURCE, "--sort", "name"])  # timers take no sorter
+
+
+def test_the_summary_as_a_table_json_and_yaml(env: MmsEmulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", SOURCE]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Migration of data source {SOURCE}\n")
+    sales = next(line for line in out.splitlines() if " sales " in line)
+    assert "DOING 1, DONE 2" in sales  # statuses in their lifecycle order
+    assert "Jobs: DOING 1, DONE 1, FAILED 1" in out
+    assert main(["summary", "--name", "demo", "-o", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["sourceId"] == int(SOURCE)
+    assert [db["dbName"] for db in body["databases"]] == ["sales", "hr"]
+    assert body["jobsByStatus"] == {"DONE": 1, "DOING": 1, "FAILED": 1}
+    assert main(["summary", "--source-name", "demo", "-o", "yaml"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out) == body
+
+
+def test_the_summary_needs_one_data_source(env: MmsEmulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary"]) == 2
+    assert "SOURCE_ID" in capsys.readouterr().err
+    assert main(["summary", "0"]) == 2
+    assert main(["summary", "999"]) == 3
+    assert "999" in capsys.readouterr().err
