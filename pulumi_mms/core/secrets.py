@@ -60,17 +60,30 @@ def drop_password_values(value: Any) -> Any:
     return map_password_values(value, lambda _: None)
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+"""Types that hold no password value: skipped without an (abstract) isinstance check."""
+
+
 def has_password_value(value: Any) -> bool:
-    """True when a JSON value holds a non-null password value anywhere (see `map_password_values`)."""
-    found = False
+    """True when a JSON value holds a non-null password value anywhere (see `map_password_values`).
 
-    def note(inner: Any) -> Any:
-        nonlocal found
-        found = True
-        return inner
-
-    map_password_values(value, note)
-    return found
+    The same walk as `map_password_values`, without copying, stopping at the first password value.
+    """
+    kind = type(value)
+    if kind in _LEAVES:
+        return False
+    if kind is dict or (kind is not list and kind is not tuple and isinstance(value, Mapping)):
+        secret = is_password_type(_item_type(value))
+        for key, inner in value.items():
+            if secret and key in ("value", "Value"):
+                if inner is not None:
+                    return True
+            elif type(inner) not in _LEAVES and has_password_value(inner):
+                return True
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(type(inner) not in _LEAVES and has_password_value(inner) for inner in value)
+    return False
 
 
 class Scrubber:

@@ -23,10 +23,11 @@ from .outputs import (
     GetMmsDataSourceResult,
     data_source_output_result,
     data_source_result,
-    holds_password,
+    holds_password_value,
 )
 
 __all__ = ["get_mms_data_source", "get_mms_data_source_output"]
+
 
 @attrs.frozen
 class Lookup:
@@ -142,7 +143,7 @@ def get_mms_data_source_output(
         args,
         opts,
         result=lambda response: data_source_output_result(response.data, response.request_id),
-        secret=lambda _found, result: holds_password(result),
+        secret=lambda found, _result: holds_password_value(found.data),
     )
 
 

@@ -28,7 +28,7 @@ from .outputs import (
     GetMmsDataSourcesResult,
     data_sources_output_result,
     data_sources_result,
-    holds_password,
+    holds_password_value,
 )
 
 __all__ = ["get_mms_data_sources", "get_mms_data_sources_output"]
@@ -201,7 +201,7 @@ def get_mms_data_sources_output(
         _args(name_regex, type, status, region, with_config),
         opts,
         result=data_sources_output_result,
-        secret=lambda _found, result: holds_password(result),
+        secret=lambda found, _result: holds_password_value(found),
     )
 
 

@@ -93,27 +93,27 @@ class GetMmsDataSourceConfigResult(dict[str, Any]):
         sub_items: dict[str, Any] | None = None,
     ) -> None:
         if name is not None:
-            pulumi.set(__self__, "name", name)
+            __self__["name"] = name
         if key is not None:
-            pulumi.set(__self__, "key", key)
+            __self__["key"] = key
         if desc is not None:
-            pulumi.set(__self__, "desc", desc)
+            __self__["desc"] = desc
         if place_holder is not None:
-            pulumi.set(__self__, "place_holder", place_holder)
+            __self__["placeHolder"] = place_holder
         if type is not None:
-            pulumi.set(__self__, "type", type)
+            __self__["type"] = type
         if sub_type is not None:
-            pulumi.set(__self__, "sub_type", sub_type)
+            __self__["subType"] = sub_type
         if value is not None:
-            pulumi.set(__self__, "value", value)
+            __self__["value"] = value
         if enums is not None:
-            pulumi.set(__self__, "enums", enums)
+            __self__["enums"] = enums
         if required is not None:
-            pulumi.set(__self__, "required", required)
+            __self__["required"] = required
         if group is not None:
-            pulumi.set(__self__, "group", group)
+            __self__["group"] = group
         if sub_items is not None:
-            pulumi.set(__self__, "sub_items", sub_items)
+            __self__["subItems"] = sub_items
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -219,31 +219,33 @@ class GetMmsDataSourceResult:
         scan_id: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "region", region)
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "dst_project", dst_project)
-        pulumi.set(__self__, "dst_projects", dst_projects)
-        pulumi.set(__self__, "type", type)
-        pulumi.set(__self__, "network_link", network_link)
-        pulumi.set(__self__, "last_update_time", last_update_time)
-        pulumi.set(__self__, "db_num", db_num)
-        pulumi.set(__self__, "table_num", table_num)
-        pulumi.set(__self__, "partition_num", partition_num)
-        pulumi.set(__self__, "create_time", create_time)
-        pulumi.set(__self__, "status", status)
-        pulumi.set(__self__, "err_msg", err_msg)
-        pulumi.set(__self__, "config", config)
-        pulumi.set(__self__, "agent_is_online", agent_is_online)
-        pulumi.set(__self__, "tables_doing_num", tables_doing_num)
-        pulumi.set(__self__, "tables_done_num", tables_done_num)
-        pulumi.set(__self__, "tables_part_done_num", tables_part_done_num)
-        pulumi.set(__self__, "tables_failed_num", tables_failed_num)
-        pulumi.set(__self__, "partitions_doing_num", partitions_doing_num)
-        pulumi.set(__self__, "partitions_done_num", partitions_done_num)
-        pulumi.set(__self__, "partitions_failed_num", partitions_failed_num)
-        pulumi.set(__self__, "scan_id", scan_id)
-        pulumi.set(__self__, "request_id", request_id)
+        __self__.__dict__.update(
+            id=id,
+            region=region,
+            name=name,
+            dst_project=dst_project,
+            dst_projects=dst_projects,
+            type=type,
+            network_link=network_link,
+            last_update_time=last_update_time,
+            db_num=db_num,
+            table_num=table_num,
+            partition_num=partition_num,
+            create_time=create_time,
+            status=status,
+            err_msg=err_msg,
+            config=config,
+            agent_is_online=agent_is_online,
+            tables_doing_num=tables_doing_num,
+            tables_done_num=tables_done_num,
+            tables_part_done_num=tables_part_done_num,
+            tables_failed_num=tables_failed_num,
+            partitions_doing_num=partitions_doing_num,
+            partitions_done_num=partitions_done_num,
+            partitions_failed_num=partitions_failed_num,
+            scan_id=scan_id,
+            request_id=request_id,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -471,57 +473,57 @@ class GetMmsDataSourcesItemResult(dict[str, Any]):
         scan_err_msg: str | None = None,
     ) -> None:
         if id is not None:
-            pulumi.set(__self__, "id", id)
+            __self__["id"] = id
         if region is not None:
-            pulumi.set(__self__, "region", region)
+            __self__["region"] = region
         if name is not None:
-            pulumi.set(__self__, "name", name)
+            __self__["name"] = name
         if dst_project is not None:
-            pulumi.set(__self__, "dst_project", dst_project)
+            __self__["dstProject"] = dst_project
         if dst_projects is not None:
-            pulumi.set(__self__, "dst_projects", dst_projects)
+            __self__["dstProjects"] = dst_projects
         if type is not None:
-            pulumi.set(__self__, "type", type)
+            __self__["type"] = type
         if network_link is not None:
-            pulumi.set(__self__, "network_link", network_link)
+            __self__["networklink"] = network_link
         if last_update_time is not None:
-            pulumi.set(__self__, "last_update_time", last_update_time)
+            __self__["lastUpdateTime"] = last_update_time
         if db_num is not None:
-            pulumi.set(__self__, "db_num", db_num)
+            __self__["dbNum"] = db_num
         if table_num is not None:
-            pulumi.set(__self__, "table_num", table_num)
+            __self__["tableNum"] = table_num
         if partition_num is not None:
-            pulumi.set(__self__, "partition_num", partition_num)
+            __self__["partitionNum"] = partition_num
         if create_time is not None:
-            pulumi.set(__self__, "create_time", create_time)
+            __self__["createTime"] = create_time
         if status is not None:
-            pulumi.set(__self__, "status", status)
+            __self__["status"] = status
         if err_msg is not None:
-            pulumi.set(__self__, "err_msg", err_msg)
+            __self__["errMsg"] = err_msg
         if config is not None:
-            pulumi.set(__self__, "config", config)
+            __self__["config"] = config
         if agent_is_online is not None:
-            pulumi.set(__self__, "agent_is_online", agent_is_online)
+            __self__["agentIsOnline"] = agent_is_online
         if tables_doing_num is not None:
-            pulumi.set(__self__, "tables_doing_num", tables_doing_num)
+            __self__["tablesDoingNum"] = tables_doing_num
         if tables_done_num is not None:
-            pulumi.set(__self__, "tables_done_num", tables_done_num)
+            __self__["tablesDoneNum"] = tables_done_num
         if tables_part_done_num is not None:
-            pulumi.set(__self__, "tables_part_done_num", tables_part_done_num)
+            __self__["tablesPartDoneNum"] = tables_part_done_num
         if tables_failed_num is not None:
-            pulumi.set(__self__, "tables_failed_num", tables_failed_num)
+            __self__["tablesFailedNum"] = tables_failed_num
         if partitions_doing_num is not None:
-            pulumi.set(__self__, "partitions_doing_num", partitions_doing_num)
+            __self__["partitionsDoingNum"] = partitions_doing_num
         if partitions_done_num is not None:
-            pulumi.set(__self__, "partitions_done_num", partitions_done_num)
+            __self__["partitionsDoneNum"] = partitions_done_num
         if partitions_failed_num is not None:
-            pulumi.set(__self__, "partitions_failed_num", partitions_failed_num)
+            __self__["partitionsFailedNum"] = partitions_failed_num
         if scan_id is not None:
-            pulumi.set(__self__, "scan_id", scan_id)
+            __self__["scanId"] = scan_id
         if scan_status is not None:
-            pulumi.set(__self__, "scan_status", scan_status)
+            __self__["scanStatus"] = scan_status
         if scan_err_msg is not None:
-            pulumi.set(__self__, "scan_err_msg", scan_err_msg)
+            __self__["scanErrMsg"] = scan_err_msg
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -703,9 +705,11 @@ class GetMmsDataSourcesResult:
         names: list[str] | None = None,
         data_sources: list[GetMmsDataSourcesItemResult] | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "data_sources", data_sources)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            data_sources=data_sources,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -759,27 +763,27 @@ class MmsDataSourceConfig(dict[str, Any]):
         sub_items: dict[str, Any] | None = None,
     ) -> None:
         if name is not None:
-            pulumi.set(__self__, "name", name)
+            __self__["name"] = name
         if key is not None:
-            pulumi.set(__self__, "key", key)
+            __self__["key"] = key
         if desc is not None:
-            pulumi.set(__self__, "desc", desc)
+            __self__["desc"] = desc
         if place_holder is not None:
-            pulumi.set(__self__, "place_holder", place_holder)
+            __self__["place_holder"] = place_holder
         if type is not None:
-            pulumi.set(__self__, "type", type)
+            __self__["type"] = type
         if sub_type is not None:
-            pulumi.set(__self__, "sub_type", sub_type)
+            __self__["sub_type"] = sub_type
         if value is not None:
-            pulumi.set(__self__, "value", value)
+            __self__["value"] = value
         if enums is not None:
-            pulumi.set(__self__, "enums", enums)
+            __self__["enums"] = enums
         if required is not None:
-            pulumi.set(__self__, "required", required)
+            __self__["required"] = required
         if group is not None:
-            pulumi.set(__self__, "group", group)
+            __self__["group"] = group
         if sub_items is not None:
-            pulumi.set(__self__, "sub_items", sub_items)
+            __self__["sub_items"] = sub_items
 
     @_builtins.property
     @pulumi.getter
@@ -865,15 +869,15 @@ class GetMmsDbSummaryResult(dict[str, Any]):
         partitions_by_status: dict[str, int] | None = None,
     ) -> None:
         if db_id is not None:
-            pulumi.set(__self__, "db_id", db_id)
+            __self__["dbId"] = db_id
         if db_name is not None:
-            pulumi.set(__self__, "db_name", db_name)
+            __self__["dbName"] = db_name
         if dst_project_name is not None:
-            pulumi.set(__self__, "dst_project_name", dst_project_name)
+            __self__["dstProjectName"] = dst_project_name
         if tables_by_status is not None:
-            pulumi.set(__self__, "tables_by_status", tables_by_status)
+            __self__["tablesByStatus"] = tables_by_status
         if partitions_by_status is not None:
-            pulumi.set(__self__, "partitions_by_status", partitions_by_status)
+            __self__["partitionsByStatus"] = partitions_by_status
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -932,27 +936,27 @@ class GetMmsTimerConfigResult(dict[str, Any]):
         tables: list[str] | None = None,
     ) -> None:
         if column_mapping is not None:
-            pulumi.set(__self__, "column_mapping", column_mapping)
+            __self__["columnMapping"] = column_mapping
         if enable_data_migration is not None:
-            pulumi.set(__self__, "enable_data_migration", enable_data_migration)
+            __self__["enableDataMigration"] = enable_data_migration
         if enable_schema_migration is not None:
-            pulumi.set(__self__, "enable_schema_migration", enable_schema_migration)
+            __self__["enableSchemaMigration"] = enable_schema_migration
         if enable_verification is not None:
-            pulumi.set(__self__, "enable_verification", enable_verification)
+            __self__["enableVerification"] = enable_verification
         if others is not None:
-            pulumi.set(__self__, "others", others)
+            __self__["others"] = others
         if partition_filters is not None:
-            pulumi.set(__self__, "partition_filters", partition_filters)
+            __self__["partitionFilters"] = partition_filters
         if partitions is not None:
-            pulumi.set(__self__, "partitions", partitions)
+            __self__["partitions"] = partitions
         if table_black_list is not None:
-            pulumi.set(__self__, "table_black_list", table_black_list)
+            __self__["tableBlackList"] = table_black_list
         if table_mapping is not None:
-            pulumi.set(__self__, "table_mapping", table_mapping)
+            __self__["tableMapping"] = table_mapping
         if table_white_list is not None:
-            pulumi.set(__self__, "table_white_list", table_white_list)
+            __self__["tableWhiteList"] = table_white_list
         if tables is not None:
-            pulumi.set(__self__, "tables", tables)
+            __self__["tables"] = tables
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -1047,13 +1051,13 @@ class GetMmsTableSchemaResult(dict[str, Any]):
         partitions: list[GetMmsColumnResult] | None = None,
     ) -> None:
         if columns is not None:
-            pulumi.set(__self__, "columns", columns)
+            __self__["columns"] = columns
         if comment is not None:
-            pulumi.set(__self__, "comment", comment)
+            __self__["comment"] = comment
         if name is not None:
-            pulumi.set(__self__, "name", name)
+            __self__["name"] = name
         if partitions is not None:
-            pulumi.set(__self__, "partitions", partitions)
+            __self__["partitions"] = partitions
 
     @_builtins.property
     @pulumi.getter
@@ -1094,15 +1098,15 @@ class GetMmsColumnResult(dict[str, Any]):
         type: str | None = None,
     ) -> None:
         if comment is not None:
-            pulumi.set(__self__, "comment", comment)
+            __self__["comment"] = comment
         if default_value is not None:
-            pulumi.set(__self__, "default_value", default_value)
+            __self__["defaultValue"] = default_value
         if name is not None:
-            pulumi.set(__self__, "name", name)
+            __self__["name"] = name
         if nullable is not None:
-            pulumi.set(__self__, "nullable", nullable)
+            __self__["nullable"] = nullable
         if type is not None:
-            pulumi.set(__self__, "type", type)
+            __self__["type"] = type
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -1161,31 +1165,31 @@ class GetMmsJobConfigResult(dict[str, Any]):
         tunnel_quota: str | None = None,
     ) -> None:
         if column_mapping is not None:
-            pulumi.set(__self__, "column_mapping", column_mapping)
+            __self__["columnMapping"] = column_mapping
         if enable_verification is not None:
-            pulumi.set(__self__, "enable_verification", enable_verification)
+            __self__["enableVerification"] = enable_verification
         if increment is not None:
-            pulumi.set(__self__, "increment", increment)
+            __self__["increment"] = increment
         if others is not None:
-            pulumi.set(__self__, "others", others)
+            __self__["others"] = others
         if partition_filters is not None:
-            pulumi.set(__self__, "partition_filters", partition_filters)
+            __self__["partitionFilters"] = partition_filters
         if partitions is not None:
-            pulumi.set(__self__, "partitions", partitions)
+            __self__["partitions"] = partitions
         if schema_only is not None:
-            pulumi.set(__self__, "schema_only", schema_only)
+            __self__["schemaOnly"] = schema_only
         if table_black_list is not None:
-            pulumi.set(__self__, "table_black_list", table_black_list)
+            __self__["tableBlackList"] = table_black_list
         if table_mapping is not None:
-            pulumi.set(__self__, "table_mapping", table_mapping)
+            __self__["tableMapping"] = table_mapping
         if table_white_list is not None:
-            pulumi.set(__self__, "table_white_list", table_white_list)
+            __self__["tableWhiteList"] = table_white_list
         if tables is not None:
-            pulumi.set(__self__, "tables", tables)
+            __self__["tables"] = tables
         if task_type is not None:
-            pulumi.set(__self__, "task_type", task_type)
+            __self__["taskType"] = task_type
         if tunnel_quota is not None:
-            pulumi.set(__self__, "tunnel_quota", tunnel_quota)
+            __self__["tunnelQuota"] = tunnel_quota
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -1314,23 +1318,25 @@ class GetMmsJobResult:
         task_num: int | None = None,
         type: str | None = None,
     ) -> None:
-        pulumi.set(__self__, "config", config)
-        pulumi.set(__self__, "create_time", create_time)
-        pulumi.set(__self__, "db_id", db_id)
-        pulumi.set(__self__, "dst_db_name", dst_db_name)
-        pulumi.set(__self__, "dst_schema_name", dst_schema_name)
-        pulumi.set(__self__, "eta", eta)
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "source_id", source_id)
-        pulumi.set(__self__, "source_name", source_name)
-        pulumi.set(__self__, "src_db_name", src_db_name)
-        pulumi.set(__self__, "src_schema_name", src_schema_name)
-        pulumi.set(__self__, "status", status)
-        pulumi.set(__self__, "stopped", stopped)
-        pulumi.set(__self__, "task_done", task_done)
-        pulumi.set(__self__, "task_num", task_num)
-        pulumi.set(__self__, "type", type)
+        __self__.__dict__.update(
+            config=config,
+            create_time=create_time,
+            db_id=db_id,
+            dst_db_name=dst_db_name,
+            dst_schema_name=dst_schema_name,
+            eta=eta,
+            id=id,
+            name=name,
+            source_id=source_id,
+            source_name=source_name,
+            src_db_name=src_db_name,
+            src_schema_name=src_schema_name,
+            status=status,
+            stopped=stopped,
+            task_done=task_done,
+            task_num=task_num,
+            type=type,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -1491,39 +1497,39 @@ class GetMmsJobsItemResult(dict[str, Any]):
         type: str | None = None,
     ) -> None:
         if config is not None:
-            pulumi.set(__self__, "config", config)
+            __self__["config"] = config
         if create_time is not None:
-            pulumi.set(__self__, "create_time", create_time)
+            __self__["createTime"] = create_time
         if db_id is not None:
-            pulumi.set(__self__, "db_id", db_id)
+            __self__["dbId"] = db_id
         if dst_db_name is not None:
-            pulumi.set(__self__, "dst_db_name", dst_db_name)
+            __self__["dstDbName"] = dst_db_name
         if dst_schema_name is not None:
-            pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+            __self__["dstSchemaName"] = dst_schema_name
         if eta is not None:
-            pulumi.set(__self__, "eta", eta)
+            __self__["eta"] = eta
         if id is not None:
-            pulumi.set(__self__, "id", id)
+            __self__["id"] = id
         if name is not None:
-            pulumi.set(__self__, "name", name)
+            __self__["name"] = name
         if source_id is not None:
-            pulumi.set(__self__, "source_id", source_id)
+            __self__["sourceId"] = source_id
         if source_name is not None:
-            pulumi.set(__self__, "source_name", source_name)
+            __self__["sourceName"] = source_name
         if src_db_name is not None:
-            pulumi.set(__self__, "src_db_name", src_db_name)
+            __self__["srcDbName"] = src_db_name
         if src_schema_name is not None:
-            pulumi.set(__self__, "src_schema_name", src_schema_name)
+            __self__["srcSchemaName"] = src_schema_name
         if status is not None:
-            pulumi.set(__self__, "status", status)
+            __self__["status"] = status
         if stopped is not None:
-            pulumi.set(__self__, "stopped", stopped)
+            __self__["stopped"] = stopped
         if task_done is not None:
-            pulumi.set(__self__, "task_done", task_done)
+            __self__["taskDone"] = task_done
         if task_num is not None:
-            pulumi.set(__self__, "task_num", task_num)
+            __self__["taskNum"] = task_num
         if type is not None:
-            pulumi.set(__self__, "type", type)
+            __self__["type"] = type
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -1646,9 +1652,11 @@ class GetMmsJobsResult:
         names: list[str] | None = None,
         jobs: list[GetMmsJobsItemResult] | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "jobs", jobs)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            jobs=jobs,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -1717,33 +1725,35 @@ class GetMmsDbResult:
         deleted: bool | None = None,
         update_time: str | None = None,
     ) -> None:
-        pulumi.set(__self__, "description", description)
-        pulumi.set(__self__, "dst_name", dst_name)
-        pulumi.set(__self__, "dst_project_name", dst_project_name)
-        pulumi.set(__self__, "extra", extra)
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "last_ddl_time", last_ddl_time)
-        pulumi.set(__self__, "location", location)
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "num_rows", num_rows)
-        pulumi.set(__self__, "owner", owner)
-        pulumi.set(__self__, "partitions", partitions)
-        pulumi.set(__self__, "partitions_doing", partitions_doing)
-        pulumi.set(__self__, "partitions_done", partitions_done)
-        pulumi.set(__self__, "partitions_failed", partitions_failed)
-        pulumi.set(__self__, "size", size)
-        pulumi.set(__self__, "source_id", source_id)
-        pulumi.set(__self__, "source_name", source_name)
-        pulumi.set(__self__, "status", status)
-        pulumi.set(__self__, "tables", tables)
-        pulumi.set(__self__, "tables_doing", tables_doing)
-        pulumi.set(__self__, "tables_done", tables_done)
-        pulumi.set(__self__, "tables_failed", tables_failed)
-        pulumi.set(__self__, "tables_part_done", tables_part_done)
-        pulumi.set(__self__, "updated", updated)
-        pulumi.set(__self__, "create_time", create_time)
-        pulumi.set(__self__, "deleted", deleted)
-        pulumi.set(__self__, "update_time", update_time)
+        __self__.__dict__.update(
+            description=description,
+            dst_name=dst_name,
+            dst_project_name=dst_project_name,
+            extra=extra,
+            id=id,
+            last_ddl_time=last_ddl_time,
+            location=location,
+            name=name,
+            num_rows=num_rows,
+            owner=owner,
+            partitions=partitions,
+            partitions_doing=partitions_doing,
+            partitions_done=partitions_done,
+            partitions_failed=partitions_failed,
+            size=size,
+            source_id=source_id,
+            source_name=source_name,
+            status=status,
+            tables=tables,
+            tables_doing=tables_doing,
+            tables_done=tables_done,
+            tables_failed=tables_failed,
+            tables_part_done=tables_part_done,
+            updated=updated,
+            create_time=create_time,
+            deleted=deleted,
+            update_time=update_time,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -1985,59 +1995,59 @@ class GetMmsDbsItemResult(dict[str, Any]):
         update_time: str | None = None,
     ) -> None:
         if description is not None:
-            pulumi.set(__self__, "description", description)
+            __self__["description"] = description
         if dst_name is not None:
-            pulumi.set(__self__, "dst_name", dst_name)
+            __self__["dstName"] = dst_name
         if dst_project_name is not None:
-            pulumi.set(__self__, "dst_project_name", dst_project_name)
+            __self__["dstProjectName"] = dst_project_name
         if extra is not None:
-            pulumi.set(__self__, "extra", extra)
+            __self__["extra"] = extra
         if id is not None:
-            pulumi.set(__self__, "id", id)
+            __self__["id"] = id
         if last_ddl_time is not None:
-            pulumi.set(__self__, "last_ddl_time", last_ddl_time)
+            __self__["lastDdlTime"] = last_ddl_time
         if location is not None:
-            pulumi.set(__self__, "location", location)
+            __self__["location"] = location
         if name is not None:
-            pulumi.set(__self__, "name", name)
+            __self__["name"] = name
         if num_rows is not None:
-            pulumi.set(__self__, "num_rows", num_rows)
+            __self__["numRows"] = num_rows
         if owner is not None:
-            pulumi.set(__self__, "owner", owner)
+            __self__["owner"] = owner
         if partitions is not None:
-            pulumi.set(__self__, "partitions", partitions)
+            __self__["partitions"] = partitions
         if partitions_doing is not None:
-            pulumi.set(__self__, "partitions_doing", partitions_doing)
+            __self__["partitionsDoing"] = partitions_doing
         if partitions_done is not None:
-            pulumi.set(__self__, "partitions_done", partitions_done)
+            __self__["partitionsDone"] = partitions_done
         if partitions_failed is not None:
-            pulumi.set(__self__, "partitions_failed", partitions_failed)
+            __self__["partitionsFailed"] = partitions_failed
         if size is not None:
-            pulumi.set(__self__, "size", size)
+            __self__["size"] = size
         if source_id is not None:
-            pulumi.set(__self__, "source_id", source_id)
+            __self__["sourceId"] = source_id
         if source_name is not None:
-            pulumi.set(__self__, "source_name", source_name)
+            __self__["sourceName"] = source_name
         if status is not None:
-            pulumi.set(__self__, "status", status)
+            __self__["status"] = status
         if tables is not None:
-            pulumi.set(__self__, "tables", tables)
+            __self__["tables"] = tables
         if tables_doing is not None:
-            pulumi.set(__self__, "tables_doing", tables_doing)
+            __self__["tablesDoing"] = tables_doing
         if tables_done is not None:
-            pulumi.set(__self__, "tables_done", tables_done)
+            __self__["tablesDone"] = tables_done
         if tables_failed is not None:
-            pulumi.set(__self__, "tables_failed", tables_failed)
+            __self__["tablesFailed"] = tables_failed
         if tables_part_done is not None:
-            pulumi.set(__self__, "tables_part_done", tables_part_done)
+            __self__["tablesPartDone"] = tables_part_done
         if updated is not None:
-            pulumi.set(__self__, "updated", updated)
+            __self__["updated"] = updated
         if create_time is not None:
-            pulumi.set(__self__, "create_time", create_time)
+            __self__["createTime"] = create_time
         if deleted is not None:
-            pulumi.set(__self__, "deleted", deleted)
+            __self__["deleted"] = deleted
         if update_time is not None:
-            pulumi.set(__self__, "update_time", update_time)
+            __self__["updateTime"] = update_time
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -2221,9 +2231,11 @@ class GetMmsDbsResult:
         names: list[str] | None = None,
         dbs: list[GetMmsDbsItemResult] | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "dbs", dbs)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            dbs=dbs,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -2292,33 +2304,35 @@ class GetMmsTableResult:
         type: str | None = None,
         updated: bool | None = None,
     ) -> None:
-        pulumi.set(__self__, "db_id", db_id)
-        pulumi.set(__self__, "db_name", db_name)
-        pulumi.set(__self__, "dst_name", dst_name)
-        pulumi.set(__self__, "dst_project_name", dst_project_name)
-        pulumi.set(__self__, "dst_schema_name", dst_schema_name)
-        pulumi.set(__self__, "extra", extra)
-        pulumi.set(__self__, "has_partitions", has_partitions)
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "input_format", input_format)
-        pulumi.set(__self__, "last_ddl_time", last_ddl_time)
-        pulumi.set(__self__, "location", location)
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "num_rows", num_rows)
-        pulumi.set(__self__, "output_format", output_format)
-        pulumi.set(__self__, "owner", owner)
-        pulumi.set(__self__, "partitions", partitions)
-        pulumi.set(__self__, "partitions_doing", partitions_doing)
-        pulumi.set(__self__, "partitions_done", partitions_done)
-        pulumi.set(__self__, "partitions_failed", partitions_failed)
-        pulumi.set(__self__, "table_schema", table_schema)
-        pulumi.set(__self__, "serde", serde)
-        pulumi.set(__self__, "size", size)
-        pulumi.set(__self__, "source_id", source_id)
-        pulumi.set(__self__, "source_name", source_name)
-        pulumi.set(__self__, "status", status)
-        pulumi.set(__self__, "type", type)
-        pulumi.set(__self__, "updated", updated)
+        __self__.__dict__.update(
+            db_id=db_id,
+            db_name=db_name,
+            dst_name=dst_name,
+            dst_project_name=dst_project_name,
+            dst_schema_name=dst_schema_name,
+            extra=extra,
+            has_partitions=has_partitions,
+            id=id,
+            input_format=input_format,
+            last_ddl_time=last_ddl_time,
+            location=location,
+            name=name,
+            num_rows=num_rows,
+            output_format=output_format,
+            owner=owner,
+            partitions=partitions,
+            partitions_doing=partitions_doing,
+            partitions_done=partitions_done,
+            partitions_failed=partitions_failed,
+            table_schema=table_schema,
+            serde=serde,
+            size=size,
+            source_id=source_id,
+            source_name=source_name,
+            status=status,
+            type=type,
+            updated=updated,
+        )
 
     @_builtins.property
     @pulumi.getter(name="dbId")
@@ -2559,59 +2573,59 @@ class GetMmsTablesItemResult(dict[str, Any]):
         updated: bool | None = None,
     ) -> None:
         if db_id is not None:
-            pulumi.set(__self__, "db_id", db_id)
+            __self__["dbId"] = db_id
         if db_name is not None:
-            pulumi.set(__self__, "db_name", db_name)
+            __self__["dbName"] = db_name
         if dst_name is not None:
-            pulumi.set(__self__, "dst_name", dst_name)
+            __self__["dstName"] = dst_name
         if dst_project_name is not None:
-            pulumi.set(__self__, "dst_project_name", dst_project_name)
+            __self__["dstProjectName"] = dst_project_name
         if dst_schema_name is not None:
-            pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+            __self__["dstSchemaName"] = dst_schema_name
         if extra is not None:
-            pulumi.set(__self__, "extra", extra)
+            __self__["extra"] = extra
         if has_partitions is not None:
-            pulumi.set(__self__, "has_partitions", has_partitions)
+            __self__["hasPartitions"] = has_partitions
         if id is not None:
-            pulumi.set(__self__, "id", id)
+            __self__["id"] = id
         if input_format is not None:
-            pulumi.set(__self__, "input_format", input_format)
+            __self__["inputFormat"] = input_format
         if last_ddl_time is not None:
-            pulumi.set(__self__, "last_ddl_time", last_ddl_time)
+            __self__["lastDdlTime"] = last_ddl_time
         if location is not None:
-            pulumi.set(__self__, "location", location)
+            __self__["location"] = location
         if name is not None:
-            pulumi.set(__self__, "name", name)
+            __self__["name"] = name
         if num_rows is not None:
-            pulumi.set(__self__, "num_rows", num_rows)
+            __self__["numRows"] = num_rows
         if output_format is not None:
-            pulumi.set(__self__, "output_format", output_format)
+            __self__["outputFormat"] = output_format
         if owner is not None:
-            pulumi.set(__self__, "owner", owner)
+            __self__["owner"] = owner
         if partitions is not None:
-            pulumi.set(__self__, "partitions", partitions)
+            __self__["partitions"] = partitions
         if partitions_doing is not None:
-            pulumi.set(__self__, "partitions_doing", partitions_doing)
+            __self__["partitionsDoing"] = partitions_doing
         if partitions_done is not None:
-            pulumi.set(__self__, "partitions_done", partitions_done)
+            __self__["partitionsDone"] = partitions_done
         if partitions_failed is not None:
-            pulumi.set(__self__, "partitions_failed", partitions_failed)
+            __self__["partitionsFailed"] = partitions_failed
         if table_schema is not None:
-            pulumi.set(__self__, "table_schema", table_schema)
+            __self__["schema"] = table_schema
         if serde is not None:
-            pulumi.set(__self__, "serde", serde)
+            __self__["serde"] = serde
         if size is not None:
-            pulumi.set(__self__, "size", size)
+            __self__["size"] = size
         if source_id is not None:
-            pulumi.set(__self__, "source_id", source_id)
+            __self__["sourceId"] = source_id
         if source_name is not None:
-            pulumi.set(__self__, "source_name", source_name)
+            __self__["sourceName"] = source_name
         if status is not None:
-            pulumi.set(__self__, "status", status)
+            __self__["status"] = status
         if type is not None:
-            pulumi.set(__self__, "type", type)
+            __self__["type"] = type
         if updated is not None:
-            pulumi.set(__self__, "updated", updated)
+            __self__["updated"] = updated
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -2797,12 +2811,14 @@ class GetMmsTablesResult:
         failed: int | None = None,
         running: int | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "tables", tables)
-        pulumi.set(__self__, "done", done)
-        pulumi.set(__self__, "failed", failed)
-        pulumi.set(__self__, "running", running)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            tables=tables,
+            done=done,
+            failed=failed,
+            running=running,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -2882,23 +2898,25 @@ class GetMmsPartitionResult:
         updated: bool | None = None,
         value: str | None = None,
     ) -> None:
-        pulumi.set(__self__, "db_id", db_id)
-        pulumi.set(__self__, "db_name", db_name)
-        pulumi.set(__self__, "dst_project_name", dst_project_name)
-        pulumi.set(__self__, "dst_schema_name", dst_schema_name)
-        pulumi.set(__self__, "dst_table_name", dst_table_name)
-        pulumi.set(__self__, "dst_value", dst_value)
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "last_ddl_time", last_ddl_time)
-        pulumi.set(__self__, "num_rows", num_rows)
-        pulumi.set(__self__, "size", size)
-        pulumi.set(__self__, "source_id", source_id)
-        pulumi.set(__self__, "source_name", source_name)
-        pulumi.set(__self__, "status", status)
-        pulumi.set(__self__, "table_id", table_id)
-        pulumi.set(__self__, "table_name", table_name)
-        pulumi.set(__self__, "updated", updated)
-        pulumi.set(__self__, "value", value)
+        __self__.__dict__.update(
+            db_id=db_id,
+            db_name=db_name,
+            dst_project_name=dst_project_name,
+            dst_schema_name=dst_schema_name,
+            dst_table_name=dst_table_name,
+            dst_value=dst_value,
+            id=id,
+            last_ddl_time=last_ddl_time,
+            num_rows=num_rows,
+            size=size,
+            source_id=source_id,
+            source_name=source_name,
+            status=status,
+            table_id=table_id,
+            table_name=table_name,
+            updated=updated,
+            value=value,
+        )
 
     @_builtins.property
     @pulumi.getter(name="dbId")
@@ -3069,39 +3087,39 @@ class GetMmsPartitionsItemResult(dict[str, Any]):
         value: str | None = None,
     ) -> None:
         if db_id is not None:
-            pulumi.set(__self__, "db_id", db_id)
+            __self__["dbId"] = db_id
         if db_name is not None:
-            pulumi.set(__self__, "db_name", db_name)
+            __self__["dbName"] = db_name
         if dst_project_name is not None:
-            pulumi.set(__self__, "dst_project_name", dst_project_name)
+            __self__["dstProjectName"] = dst_project_name
         if dst_schema_name is not None:
-            pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+            __self__["dstSchemaName"] = dst_schema_name
         if dst_table_name is not None:
-            pulumi.set(__self__, "dst_table_name", dst_table_name)
+            __self__["dstTableName"] = dst_table_name
         if dst_value is not None:
-            pulumi.set(__self__, "dst_value", dst_value)
+            __self__["dstValue"] = dst_value
         if id is not None:
-            pulumi.set(__self__, "id", id)
+            __self__["id"] = id
         if last_ddl_time is not None:
-            pulumi.set(__self__, "last_ddl_time", last_ddl_time)
+            __self__["lastDdlTime"] = last_ddl_time
         if num_rows is not None:
-            pulumi.set(__self__, "num_rows", num_rows)
+            __self__["numRows"] = num_rows
         if size is not None:
-            pulumi.set(__self__, "size", size)
+            __self__["size"] = size
         if source_id is not None:
-            pulumi.set(__self__, "source_id", source_id)
+            __self__["sourceId"] = source_id
         if source_name is not None:
-            pulumi.set(__self__, "source_name", source_name)
+            __self__["sourceName"] = source_name
         if status is not None:
-            pulumi.set(__self__, "status", status)
+            __self__["status"] = status
         if table_id is not None:
-            pulumi.set(__self__, "table_id", table_id)
+            __self__["tableId"] = table_id
         if table_name is not None:
-            pulumi.set(__self__, "table_name", table_name)
+            __self__["tableName"] = table_name
         if updated is not None:
-            pulumi.set(__self__, "updated", updated)
+            __self__["updated"] = updated
         if value is not None:
-            pulumi.set(__self__, "value", value)
+            __self__["value"] = value
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -3234,9 +3252,11 @@ class GetMmsPartitionsResult:
         names: list[str] | None = None,
         partitions: list[GetMmsPartitionsItemResult] | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "partitions", partitions)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            partitions=partitions,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -3299,27 +3319,29 @@ class GetMmsTaskResult:
         table_id: int | None = None,
         type: str | None = None,
     ) -> None:
-        pulumi.set(__self__, "create_time", create_time)
-        pulumi.set(__self__, "db_id", db_id)
-        pulumi.set(__self__, "dst_db_name", dst_db_name)
-        pulumi.set(__self__, "dst_schema_name", dst_schema_name)
-        pulumi.set(__self__, "dst_table_name", dst_table_name)
-        pulumi.set(__self__, "end_time", end_time)
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "job_id", job_id)
-        pulumi.set(__self__, "job_name", job_name)
-        pulumi.set(__self__, "retried_times", retried_times)
-        pulumi.set(__self__, "running", running)
-        pulumi.set(__self__, "source_id", source_id)
-        pulumi.set(__self__, "source_name", source_name)
-        pulumi.set(__self__, "src_db_name", src_db_name)
-        pulumi.set(__self__, "src_schema_name", src_schema_name)
-        pulumi.set(__self__, "src_table_name", src_table_name)
-        pulumi.set(__self__, "start_time", start_time)
-        pulumi.set(__self__, "status", status)
-        pulumi.set(__self__, "stopped", stopped)
-        pulumi.set(__self__, "table_id", table_id)
-        pulumi.set(__self__, "type", type)
+        __self__.__dict__.update(
+            create_time=create_time,
+            db_id=db_id,
+            dst_db_name=dst_db_name,
+            dst_schema_name=dst_schema_name,
+            dst_table_name=dst_table_name,
+            end_time=end_time,
+            id=id,
+            job_id=job_id,
+            job_name=job_name,
+            retried_times=retried_times,
+            running=running,
+            source_id=source_id,
+            source_name=source_name,
+            src_db_name=src_db_name,
+            src_schema_name=src_schema_name,
+            src_table_name=src_table_name,
+            start_time=start_time,
+            status=status,
+            stopped=stopped,
+            table_id=table_id,
+            type=type,
+        )
 
     @_builtins.property
     @pulumi.getter(name="createTime")
@@ -3509,47 +3531,47 @@ class GetMmsTasksItemResult(dict[str, Any]):
         type: str | None = None,
     ) -> None:
         if create_time is not None:
-            pulumi.set(__self__, "create_time", create_time)
+            __self__["createTime"] = create_time
         if db_id is not None:
-            pulumi.set(__self__, "db_id", db_id)
+            __self__["dbId"] = db_id
         if dst_db_name is not None:
-            pulumi.set(__self__, "dst_db_name", dst_db_name)
+            __self__["dstDbName"] = dst_db_name
         if dst_schema_name is not None:
-            pulumi.set(__self__, "dst_schema_name", dst_schema_name)
+            __self__["dstSchemaName"] = dst_schema_name
         if dst_table_name is not None:
-            pulumi.set(__self__, "dst_table_name", dst_table_name)
+            __self__["dstTableName"] = dst_table_name
         if end_time is not None:
-            pulumi.set(__self__, "end_time", end_time)
+            __self__["endTime"] = end_time
         if id is not None:
-            pulumi.set(__self__, "id", id)
+            __self__["id"] = id
         if job_id is not None:
-            pulumi.set(__self__, "job_id", job_id)
+            __self__["jobId"] = job_id
         if job_name is not None:
-            pulumi.set(__self__, "job_name", job_name)
+            __self__["jobName"] = job_name
         if retried_times is not None:
-            pulumi.set(__self__, "retried_times", retried_times)
+            __self__["retriedTimes"] = retried_times
         if running is not None:
-            pulumi.set(__self__, "running", running)
+            __self__["running"] = running
         if source_id is not None:
-            pulumi.set(__self__, "source_id", source_id)
+            __self__["sourceId"] = source_id
         if source_name is not None:
-            pulumi.set(__self__, "source_name", source_name)
+            __self__["sourceName"] = source_name
         if src_db_name is not None:
-            pulumi.set(__self__, "src_db_name", src_db_name)
+            __self__["srcDbName"] = src_db_name
         if src_schema_name is not None:
-            pulumi.set(__self__, "src_schema_name", src_schema_name)
+            __self__["srcSchemaName"] = src_schema_name
         if src_table_name is not None:
-            pulumi.set(__self__, "src_table_name", src_table_name)
+            __self__["srcTableName"] = src_table_name
         if start_time is not None:
-            pulumi.set(__self__, "start_time", start_time)
+            __self__["startTime"] = start_time
         if status is not None:
-            pulumi.set(__self__, "status", status)
+            __self__["status"] = status
         if stopped is not None:
-            pulumi.set(__self__, "stopped", stopped)
+            __self__["stopped"] = stopped
         if table_id is not None:
-            pulumi.set(__self__, "table_id", table_id)
+            __self__["tableId"] = table_id
         if type is not None:
-            pulumi.set(__self__, "type", type)
+            __self__["type"] = type
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -3693,9 +3715,11 @@ class GetMmsTasksResult:
         names: list[str] | None = None,
         tasks: list[GetMmsTasksItemResult] | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "tasks", tasks)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            tasks=tasks,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -3745,19 +3769,19 @@ class GetMmsTaskLogsItemResult(dict[str, Any]):
         task_id: int | None = None,
     ) -> None:
         if action is not None:
-            pulumi.set(__self__, "action", action)
+            __self__["action"] = action
         if create_time is not None:
-            pulumi.set(__self__, "create_time", create_time)
+            __self__["createTime"] = create_time
         if id is not None:
-            pulumi.set(__self__, "id", id)
+            __self__["id"] = id
         if msg is not None:
-            pulumi.set(__self__, "msg", msg)
+            __self__["msg"] = msg
         if source_id is not None:
-            pulumi.set(__self__, "source_id", source_id)
+            __self__["sourceId"] = source_id
         if status is not None:
-            pulumi.set(__self__, "status", status)
+            __self__["status"] = status
         if task_id is not None:
-            pulumi.set(__self__, "task_id", task_id)
+            __self__["taskId"] = task_id
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -3817,9 +3841,11 @@ class GetMmsTaskLogsResult:
         names: list[str] | None = None,
         logs: list[GetMmsTaskLogsItemResult] | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "logs", logs)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            logs=logs,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -3873,18 +3899,20 @@ class GetMmsTimerResult:
         update_time: str | None = None,
         value: str | None = None,
     ) -> None:
-        pulumi.set(__self__, "config", config)
-        pulumi.set(__self__, "create_time", create_time)
-        pulumi.set(__self__, "db_id", db_id)
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "schedule_type", schedule_type)
-        pulumi.set(__self__, "source_id", source_id)
-        pulumi.set(__self__, "src_db_name", src_db_name)
-        pulumi.set(__self__, "stopped", stopped)
-        pulumi.set(__self__, "type", type)
-        pulumi.set(__self__, "update_time", update_time)
-        pulumi.set(__self__, "value", value)
+        __self__.__dict__.update(
+            config=config,
+            create_time=create_time,
+            db_id=db_id,
+            id=id,
+            name=name,
+            schedule_type=schedule_type,
+            source_id=source_id,
+            src_db_name=src_db_name,
+            stopped=stopped,
+            type=type,
+            update_time=update_time,
+            value=value,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -4005,29 +4033,29 @@ class GetMmsTimersItemResult(dict[str, Any]):
         value: str | None = None,
     ) -> None:
         if config is not None:
-            pulumi.set(__self__, "config", config)
+            __self__["config"] = config
         if create_time is not None:
-            pulumi.set(__self__, "create_time", create_time)
+            __self__["createTime"] = create_time
         if db_id is not None:
-            pulumi.set(__self__, "db_id", db_id)
+            __self__["dbId"] = db_id
         if id is not None:
-            pulumi.set(__self__, "id", id)
+            __self__["id"] = id
         if name is not None:
-            pulumi.set(__self__, "name", name)
+            __self__["name"] = name
         if schedule_type is not None:
-            pulumi.set(__self__, "schedule_type", schedule_type)
+            __self__["scheduleType"] = schedule_type
         if source_id is not None:
-            pulumi.set(__self__, "source_id", source_id)
+            __self__["sourceId"] = source_id
         if src_db_name is not None:
-            pulumi.set(__self__, "src_db_name", src_db_name)
+            __self__["srcDbName"] = src_db_name
         if stopped is not None:
-            pulumi.set(__self__, "stopped", stopped)
+            __self__["stopped"] = stopped
         if type is not None:
-            pulumi.set(__self__, "type", type)
+            __self__["type"] = type
         if update_time is not None:
-            pulumi.set(__self__, "update_time", update_time)
+            __self__["updateTime"] = update_time
         if value is not None:
-            pulumi.set(__self__, "value", value)
+            __self__["value"] = value
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -4120,9 +4148,11 @@ class GetMmsTimersResult:
         names: list[str] | None = None,
         timers: list[GetMmsTimersItemResult] | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "timers", timers)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            timers=timers,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -4171,17 +4201,17 @@ class GetMmsTimerLogsItemResult(dict[str, Any]):
         status: str | None = None,
     ) -> None:
         if action is not None:
-            pulumi.set(__self__, "action", action)
+            __self__["action"] = action
         if create_time is not None:
-            pulumi.set(__self__, "create_time", create_time)
+            __self__["createTime"] = create_time
         if id is not None:
-            pulumi.set(__self__, "id", id)
+            __self__["id"] = id
         if msg is not None:
-            pulumi.set(__self__, "msg", msg)
+            __self__["msg"] = msg
         if source_id is not None:
-            pulumi.set(__self__, "source_id", source_id)
+            __self__["sourceId"] = source_id
         if status is not None:
-            pulumi.set(__self__, "status", status)
+            __self__["status"] = status
 
     def _translate_property(self, prop: str) -> str:
         # The dict's keys are the Pulumi names: what an export or a resource input receives.
@@ -4235,9 +4265,11 @@ class GetMmsTimerLogsResult:
         names: list[str] | None = None,
         logs: list[GetMmsTimerLogsItemResult] | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "logs", logs)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            logs=logs,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -4287,14 +4319,16 @@ class GetMmsFetchMetadataJobResult:
         start_time: str | None = None,
         status: str | None = None,
     ) -> None:
-        pulumi.set(__self__, "end_time", end_time)
-        pulumi.set(__self__, "error_msg", error_msg)
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "progress", progress)
-        pulumi.set(__self__, "result", result)
-        pulumi.set(__self__, "source_id", source_id)
-        pulumi.set(__self__, "start_time", start_time)
-        pulumi.set(__self__, "status", status)
+        __self__.__dict__.update(
+            end_time=end_time,
+            error_msg=error_msg,
+            id=id,
+            progress=progress,
+            result=result,
+            source_id=source_id,
+            start_time=start_time,
+            status=status,
+        )
 
     @_builtins.property
     @pulumi.getter(name="endTime")
@@ -4376,9 +4410,11 @@ class GetMmsDataSourceConfigItemsResult:
         names: list[str] | None = None,
         config_items: list[GetMmsDataSourceConfigResult] | None = None,
     ) -> None:
-        pulumi.set(__self__, "ids", ids)
-        pulumi.set(__self__, "names", names)
-        pulumi.set(__self__, "config_items", config_items)
+        __self__.__dict__.update(
+            ids=ids,
+            names=names,
+            config_items=config_items,
+        )
 
     @_builtins.property
     @pulumi.getter
@@ -4425,11 +4461,13 @@ class GetMmsMigrationSummaryResult:
         dst_projects: list[str] | None = None,
         running_dst_projects: list[str] | None = None,
     ) -> None:
-        pulumi.set(__self__, "source_id", source_id)
-        pulumi.set(__self__, "databases", databases)
-        pulumi.set(__self__, "jobs_by_status", jobs_by_status)
-        pulumi.set(__self__, "dst_projects", dst_projects)
-        pulumi.set(__self__, "running_dst_projects", running_dst_projects)
+        __self__.__dict__.update(
+            source_id=source_id,
+            databases=databases,
+            jobs_by_status=jobs_by_status,
+            dst_projects=dst_projects,
+            running_dst_projects=running_dst_projects,
+        )
 
     @_builtins.property
     @pulumi.getter(name="sourceId")

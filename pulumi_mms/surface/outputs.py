@@ -14,6 +14,7 @@ any config item whose `type` is `password` in any case, at any depth of `subItem
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any, TypeVar
@@ -43,6 +44,7 @@ __all__ = [
     "data_sources_output_result",
     "data_sources_result",
     "holds_password",
+    "holds_password_value",
     "secret_if_password",
 ]
 
@@ -79,9 +81,33 @@ def _configs(
 
 
 def _fields(data: DataSource, secret_values: bool) -> dict[str, Any]:
-    values = {name: _plain(getattr(data, name)) for name in fields_of(type(data)) if name != "config"}
+    # A model's fields are its instance dict (pydantic), in declaration order: copied, not read one by one.
+    values = dict(vars(data))
+    for name in _enum_fields(type(data)):
+        value = values[name]
+        if isinstance(value, Enum):
+            values[name] = value.value
     values["config"] = _configs(data.config, secret_values)
     return values
+
+
+_ENUM_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _enum_fields(model: type[DataSource]) -> tuple[str, ...]:
+    """The fields of `model` that may hold an enum member (given as its plain value in a result)."""
+    names = _ENUM_FIELDS.get(model)
+    if names is None:
+        names = _ENUM_FIELDS[model] = tuple(
+            name for name, info in fields_of(model).items() if _mentions_enum(info.annotation)
+        )
+    return names
+
+
+def _mentions_enum(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return True
+    return any(_mentions_enum(arg) for arg in typing.get_args(annotation))
 
 
 def data_source_result(data: DataSource, request_id: str | None) -> AwaitableGetMmsDataSourceResult:
@@ -125,6 +151,25 @@ def secret_if_password(result: R) -> pulumi.Output[R] | R:
 def holds_password(result: Any) -> bool:
     """True when a result holds a password value anywhere (the Output form is then secret as a whole)."""
     return has_password_value(_as_json(result))
+
+
+def holds_password_value(data: DataSource | Sequence[DataSource]) -> bool:
+    """`holds_password` of the result built from `data` (a data source, or a listing's), read from the model.
+
+    A result's only JSON objects are its config items (and what they hold), so this asks them alone,
+    without building the result as JSON first: a data source read without its config answers at once.
+    """
+    sources = data if isinstance(data, Sequence) else (data,)
+    return any(_item_holds_password(item) for source in sources for item in source.config or ())
+
+
+def _item_holds_password(item: ConfigItem) -> bool:
+    if is_password_type(item.type):
+        if item.value is not None:
+            return True
+    elif has_password_value(item.value):
+        return True
+    return has_password_value(item.sub_items)
 
 
 def _as_json(value: Any) -> Any:
