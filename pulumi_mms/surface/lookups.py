@@ -18,6 +18,7 @@ import asyncio
 import atexit
 import collections
 import contextvars
+import gc
 import threading
 import time
 import weakref
@@ -57,21 +58,86 @@ def program_settings() -> Settings:
         return run.settings
 
 
+class _Freezer:
+    """Keeps the garbage collector off the lookups of a busy program run, and gives them back after.
+
+    A program holding thousands of lookups keeps their Outputs, tasks and results alive until it ends; with
+    the collector on, every full collection rescans all of them, and the heap's growth triggers one after
+    another (at 5,000 lookups they took more CPU than building the lookups: BENCHMARKS.md, B11). So, while
+    lookups of program runs are in flight, every `EVERY` submissions or completions the young generations
+    are collected and what is alive then is frozen (`gc.freeze`: collections skip it); as soon as no
+    lookup is in flight any more, it is unfrozen (`gc.unfreeze`: back in the oldest generation, collected
+    as usual from then on). A program with fewer lookups than that in flight never freezes anything. A
+    process that froze objects itself (`gc.get_freeze_count()` > 0 when a busy period starts), or turned
+    the collector off, is left alone. Only cycles that become garbage while frozen wait for the unfreeze.
+    """
+
+    EVERY = 256
+
+    def __init__(self) -> None:
+        # Reentrant: a collection may run a finalizer that starts a lookup on this thread. State changes
+        # come before the collector calls, so a reentrant call sees them done.
+        self._lock = threading.RLock()
+        self.in_flight = 0
+        self._events = 0
+        self.frozen = False
+
+    def started(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self._tick()
+
+    def finished(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+            if self.in_flight:
+                self._tick()
+                return
+            self._events = 0
+            if self.frozen:
+                self.frozen = False
+                gc.unfreeze()
+
+    def _tick(self) -> None:
+        self._events += 1
+        if self._events < self.EVERY:
+            return
+        self._events = 0
+        if not self.frozen:
+            # Someone else's frozen objects are theirs to unfreeze; a disabled collector stays unused.
+            if not gc.isenabled() or gc.get_freeze_count():
+                return
+            self.frozen = True
+        # The young generations first, so that what is garbage there is collected, not frozen (their
+        # collection counts allocations net of frees: a run resolving lookups can pile up cycles there).
+        gc.collect(1)
+        gc.freeze()
+
+
+_freezer = _Freezer()
+
+
 class _Job:
-    """One queued lookup."""
+    """One queued lookup; a program run's is `counted` in flight by a `_Freezer` until it is done."""
 
-    __slots__ = ("client", "context", "future", "queued_at", "work")
+    __slots__ = ("client", "context", "counted", "future", "queued_at", "work")
 
-    def __init__(self, work: Callable[[MmsClient], Any], client: MmsClient) -> None:
+    def __init__(
+        self, work: Callable[[MmsClient], Any], client: MmsClient, *, counted: _Freezer | None = None
+    ) -> None:
         self.future: Future[Any] = Future()
         # Run in a copy of the caller's context: Pulumi's settings (and so pulumi.log) are contextvars.
         self.context = contextvars.copy_context()
         self.work = work
         self.client = client
         self.queued_at = time.monotonic()
+        self.counted = counted
+        if counted is not None:
+            counted.started()
 
     def run(self) -> None:
         if not self.future.set_running_or_notify_cancel():
+            self.done()
             return
         waited = time.monotonic() - self.queued_at
         settings = self.client.settings
@@ -87,9 +153,17 @@ class _Job:
                 )
             result = self.context.run(_run_with_wait, self.work, self.client, waited)
         except BaseException as error:
+            self.done()  # before the future: whoever sees the lookup finished sees it counted out
             self.future.set_exception(error)
         else:
+            self.done()
             self.future.set_result(result)
+
+    def done(self) -> None:
+        """Count the job out (once: when it has run, or when it is cancelled)."""
+        counted, self.counted = self.counted, None
+        if counted is not None:
+            counted.finished()
 
 
 def _run_with_wait(work: Callable[[MmsClient], Any], client: MmsClient, waited: float) -> Any:
@@ -135,6 +209,7 @@ class _Pool:
             self._ready.notify_all()
         for job in jobs:
             job.future.cancel()
+            job.done()
 
     def _work(self) -> None:
         while True:
@@ -228,8 +303,12 @@ def submit(settings: Settings, key: Hashable, work: Callable[[MmsClient], T]) ->
             bound = run.bound
             if bound is None or bound[0] is not settings:
                 bound = run.bound = (settings, *_client_and_pool(settings))
-            job = _Job(work, bound[1])
-            bound[2].submit(job)
+            job = _Job(work, bound[1], counted=_freezer)
+            try:
+                bound[2].submit(job)
+            except BaseException:
+                job.done()  # never queued (no thread could start): not in flight
+                raise
             future = run.futures[(settings, key)] = job.future
         return future
 

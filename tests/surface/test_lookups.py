@@ -1,0 +1,134 @@
+"""The lookups of a program run and the garbage collector: frozen while many are in flight, given back after.
+
+`lookups._Freezer` freezes the objects alive while a program run's lookups are in flight and unfreezes
+them as soon as none is; these tests make it act every few lookups (`EVERY`) and check that the collector
+is left as it was found: nothing frozen after a run (ended well or in errors, or with lookups cancelled),
+and nothing touched when the process froze objects itself or turned the collector off.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_mms import DataSourceNotFound, get_mms_data_source_output
+from pulumi_mms.surface import lookups
+from pulumi_mms.testing import MmsEmulator, generate_data_sources
+from tests.clients import stack_config
+from tests.programs import run_program
+
+LOOKUPS = 24
+
+
+@pytest.fixture
+def freezer(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[lookups._Freezer, list[str]]]:
+    """A fresh freezer acting every 4 lookups, and the record of its calls to the collector."""
+    fresh = lookups._Freezer()
+    fresh.EVERY = 4  # type: ignore[misc]
+    monkeypatch.setattr(lookups, "_freezer", fresh)
+    calls: list[str] = []
+    freeze, unfreeze = gc.freeze, gc.unfreeze
+    monkeypatch.setattr(gc, "freeze", lambda: (calls.append("freeze"), freeze())[1])
+    monkeypatch.setattr(gc, "unfreeze", lambda: (calls.append("unfreeze"), unfreeze())[1])
+    assert gc.get_freeze_count() == 0
+    try:
+        yield fresh, calls
+    finally:
+        gc.unfreeze()  # whatever a failed test left
+
+
+def _busy_run(emu: MmsEmulator, ids: list[int]) -> list[Any]:
+    def program() -> Any:
+        return pulumi.Output.all(*[get_mms_data_source_output(i).id for i in ids])
+
+    value = run_program(program, preview=True, config=stack_config(emu)).value
+    assert isinstance(value, list)
+    return value
+
+
+def test_a_busy_run_freezes_its_lookups_and_unfreezes_them_when_they_are_done(
+    freezer: tuple[lookups._Freezer, list[str]],
+) -> None:
+    counter, calls = freezer
+    records = generate_data_sources(LOOKUPS, seed=31)
+    ids = [record["id"] for record in records]
+    with MmsEmulator(records) as emu:
+        for _ in range(3):  # and again: each run's busy period ends unfrozen
+            assert _busy_run(emu, ids) == ids
+            assert counter.in_flight == 0
+            assert not counter.frozen
+            assert gc.get_freeze_count() == 0
+    assert "freeze" in calls
+    assert calls.count("unfreeze") == 3
+    assert calls[-1] == "unfreeze"
+
+
+def test_failed_lookups_are_counted_out_too(freezer: tuple[lookups._Freezer, list[str]]) -> None:
+    counter, calls = freezer
+    with MmsEmulator(generate_data_sources(2, seed=32)) as emu:
+        missing = [9_000_000 + n for n in range(LOOKUPS)]
+        with pytest.raises(DataSourceNotFound):
+            _busy_run(emu, missing)
+    assert counter.in_flight == 0
+    assert not counter.frozen
+    assert gc.get_freeze_count() == 0
+    assert calls.count("freeze") >= 1
+
+
+def test_cancelled_lookups_are_counted_out(freezer: tuple[lookups._Freezer, list[str]]) -> None:
+    counter, _ = freezer
+    pool = lookups._Pool(0)  # no worker: every job stays queued
+    with MmsEmulator() as emu:
+        from pulumi_mms.core.client import shared_client
+        from tests.clients import settings_for
+
+        client = shared_client(settings_for(emu))
+        jobs = [lookups._Job(lambda _client: None, client, counted=counter) for _ in range(LOOKUPS)]
+        for job in jobs:
+            pool.submit(job)
+        assert counter.in_flight == LOOKUPS
+        assert counter.frozen
+        pool.cancel_all()
+    assert all(job.future.cancelled() for job in jobs)
+    assert counter.in_flight == 0
+    assert not counter.frozen
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_the_process_froze_itself_are_left_alone(
+    freezer: tuple[lookups._Freezer, list[str]],
+) -> None:
+    counter, calls = freezer
+    records = generate_data_sources(LOOKUPS, seed=33)
+    with MmsEmulator(records) as emu:
+        gc.freeze()  # the process's own (e.g. before forking workers)
+        assert gc.get_freeze_count() > 0
+        assert len(_busy_run(emu, [record["id"] for record in records])) == LOOKUPS
+        assert gc.get_freeze_count() > 0  # still frozen: not unfrozen by the run
+        assert calls == ["freeze"]  # the test's own, none by the run
+    assert not counter.frozen
+
+
+def test_a_disabled_collector_stays_unused(freezer: tuple[lookups._Freezer, list[str]]) -> None:
+    _, calls = freezer
+    records = generate_data_sources(LOOKUPS, seed=34)
+    collections: list[int] = []
+
+    def count(phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            collections.append(1)
+
+    with MmsEmulator(records) as emu:
+        gc.disable()
+        gc.callbacks.append(count)
+        try:
+            assert len(_busy_run(emu, [record["id"] for record in records])) == LOOKUPS
+        finally:
+            gc.callbacks.remove(count)
+            gc.enable()
+    assert calls == []
+    assert collections == []
