@@ -20,10 +20,28 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
+from .. import declarations
+
 SAMPLE_RESOURCE = "migration_sample.json"
-COLLECTIONS = ("dbs", "tables", "partitions", "jobs", "tasks", "taskLogs", "timers", "timerLogs", "scans")
-PARENTS = {"tables": ("dbId", "dbs"), "partitions": ("tableId", "tables"), "tasks": ("jobId", "jobs"),
-           "taskLogs": ("taskId", "tasks"), "timerLogs": ("timerId", "timers")}  # fmt: skip
+_SOURCE_PATH = "/api/v1/mms/datasources/{sourceId}/"
+
+
+def collection_of(declaration: declarations.Declaration) -> str | None:
+    """The collection of records an API reads: its path's last word (`.../tables/{tableId}` -> `tables`),
+    after its parent's noun beneath an item (`.../tasks/{taskId}/logs` -> `taskLogs`); None for an API
+    that is not about one data source's migration (ListMmsDataSourceConfigItems)."""
+    if not declaration.path.startswith(_SOURCE_PATH):
+        return None
+    words = [w for w in declaration.path.removeprefix(_SOURCE_PATH).split("/") if not w.startswith("{")]
+    if len(words) == 1:
+        return words[0]
+    return words[-2].removesuffix("s") + words[-1][:1].upper() + words[-1][1:]
+
+
+COLLECTIONS = tuple(dict.fromkeys(c for d in declarations.DECLARATIONS if (c := collection_of(d))))
+"""Every collection a declared read API reads (dbs, tables, partitions, jobs, tasks, taskLogs, ...).
+Records refer to their parents by id: a table's `dbId`, a partition's `tableId`, a task's `jobId` and
+`tableId`, a task log's `taskId`, a timer log's `timerId`."""
 
 
 def sample_migration() -> dict[str, Any]:

@@ -1,7 +1,10 @@
-"""Handlers of the migration read APIs, declared as a table: path, collection, answer shape and filters.
+"""Handlers of the migration read APIs, derived from their declarations (`pulumi_mms.declarations`).
 
-The emulator is an independent implementation of the API (it imports nothing of the client); a test
-checks that every read API the client declares is served here at the same path.
+Each declared API under a data source is served by one generic handler over its collection of the state
+(`migration.MigrationStore`): an item by id, a sub-list beneath an item, or a paged listing with its
+filters (by default the item's field of the parameter's wire name, matched as its kind says; `_BY_NAME`
+and `_SPECIAL` hold the filters that mean more) and its sorter. The emulator is an independent
+implementation of the API: it shares the declarations with the client, never the client's code.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..declarations import BY_ACTION, DECLARATIONS, PAGING, Declaration, Kind, Param, Shape
 from .exceptions import DataSourceNotFound, EmulatorError, InvalidParameter
+from .migration import collection_of
 from .responses import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    Handler,
     RequestContext,
     _check_ram,
     _positive_int,
@@ -108,146 +114,90 @@ def _timer_table(_ctx: RequestContext, item: Mapping[str, Any], raw: str) -> boo
     return raw in (config.get("tables") or []) or raw in (config.get("tableWhiteList") or [])
 
 
+def _always(_ctx: RequestContext, _item: Mapping[str, Any], _raw: str) -> bool:
+    return True
+
+
+_BY_KIND: dict[Kind, Callable[[str], Matcher]] = {
+    Kind.STR: equal,
+    Kind.INT: number,
+    Kind.BOOL: flag,
+    Kind.STR_LIST: one_of,
+}
+"""How a filter matches by default: the item's field of the same wire name, as the parameter's kind says."""
+
+_BY_NAME: dict[str, Matcher] = {
+    "name": like("name"),
+    "value": like("value"),
+    "lastDdlTimeEnd": until("lastDdlTime"),
+    "lastDdlTimeStart": since("lastDdlTime"),
+    "stopped": flag("stopped"),  # ListMmsJobs takes 1/0, ListMmsTimers true/false
+}
+"""Filters that mean the same in every API, whatever their kind."""
+
+_SPECIAL: dict[tuple[str, str], Matcher] = {
+    ("ListMmsJobs", "dstTableName"): _job_table("dstTableName"),
+    ("ListMmsJobs", "srcTableName"): _job_table("srcTableName"),
+    ("ListMmsJobs", "timerId"): _job_timer,
+    ("ListMmsTables", "onlyName"): lambda ctx, _item, raw: flag("onlyName")(ctx, {}, raw) or True,  # shapes
+    ("ListMmsTasks", "partition"): _always,  # a task answer carries no partition field
+    ("ListMmsTimers", "srcTableName"): _timer_table,
+}
+"""Filters of one API that look beyond the item's own field (its tasks, its config)."""
+
+
 @dataclass(frozen=True)
 class Collection:
-    """One emulated read API: `path` with `{name}` parameters; `key` the path parameter of an item."""
+    """One emulated read API, derived from its declaration: the collection it reads, `key` the path
+    parameter of an item, `parent` (path parameter, parent collection) of a sub-list (a task's logs), a
+    matcher per filter, and its sorter's declaration."""
 
     action: str
     path: str
     collection: str
     shape: str  # "item", "page" or "list"
     key: str | None = None
-    parent: tuple[str, str] | None = None  # (path parameter, record field): a sub-list, e.g. a task's logs
+    parent: tuple[str, str] | None = None
     filters: Mapping[str, Matcher] = field(default_factory=dict)
-    sorter: tuple[str, ...] = ()
-    """The fields the listing sorts by (`sorter`), in the order they apply when several are given."""
-    sorter_style: str = "flat"
-    """`flat`: one `sorter.<field>=asc|desc` parameter per field; `json`: `sorter={"field":"asc"}`."""
+    sorter: Param | None = None
+
+    @classmethod
+    def of(cls, declaration: Declaration) -> Collection:
+        collection = collection_of(declaration)
+        if collection is None:
+            raise ValueError(f"{declaration.action} is not about a data source's migration")
+        own = declaration.path_params[1:]
+        key = own[-1] if own and declaration.shape is Shape.ITEM else None
+        parent = None
+        if own and declaration.shape is not Shape.ITEM:  # a list beneath an item: a task's logs
+            parent = (own[-1], declaration.path.split("/{" + own[-1] + "}")[0].rsplit("/", 1)[-1])
+        filters: dict[str, Matcher] = {}
+        for param in declaration.query:
+            if param.kind is Kind.SORTER or param.wire in PAGING:
+                continue
+            special = _SPECIAL.get((declaration.action, param.wire)) or _BY_NAME.get(param.wire)
+            filters[param.wire] = special or _BY_KIND[param.kind](param.wire)
+        sorter = next((p for p in declaration.query if p.kind is Kind.SORTER), None)
+        return cls(
+            declaration.action,
+            declaration.path,
+            collection,
+            declaration.shape.value,
+            key=key,
+            parent=parent,
+            filters=filters,
+            sorter=sorter,
+        )
 
 
-_TABLE_FILTERS: dict[str, Matcher] = {
-    "dbId": number("dbId"),
-    "dbName": equal("dbName"),
-    "dstName": equal("dstName"),
-    "dstProjectName": equal("dstProjectName"),
-    "dstSchemaName": equal("dstSchemaName"),
-    "hasPartitions": flag("hasPartitions"),
-    "lastDdlTimeEnd": until("lastDdlTime"),
-    "lastDdlTimeStart": since("lastDdlTime"),
-    "name": like("name"),
-    "onlyName": lambda ctx, _item, raw: flag("onlyName")(ctx, {}, raw) or True,  # shapes the answer
-    "status": one_of("status"),
-    "type": equal("type"),
-}
-_SOURCE = "/api/v1/mms/datasources/{sourceId}"
-
-COLLECTIONS: tuple[Collection, ...] = (
-    Collection(
-        "ListMmsJobs",
-        f"{_SOURCE}/jobs",
-        "jobs",
-        "page",
-        filters={
-            "dstDbName": equal("dstDbName"),
-            "dstTableName": _job_table("dstTableName"),
-            "name": like("name"),
-            "srcDbName": equal("srcDbName"),
-            "srcTableName": _job_table("srcTableName"),
-            "status": equal("status"),
-            "stopped": flag("stopped"),
-            "timerId": _job_timer,
-        },
-        sorter=("status",),
-    ),
-    Collection("GetMmsJob", f"{_SOURCE}/jobs/{{jobId}}", "jobs", "item", key="jobId"),
-    Collection(
-        "ListMmsDbs",
-        f"{_SOURCE}/dbs",
-        "dbs",
-        "page",
-        filters={"name": like("name"), "status": equal("status")},
-        sorter=("numRows", "size", "updateTime"),
-        sorter_style="json",
-    ),
-    Collection("GetMmsDb", f"{_SOURCE}/dbs/{{dbId}}", "dbs", "item", key="dbId"),
-    Collection(
-        "ListMmsTables",
-        f"{_SOURCE}/tables",
-        "tables",
-        "page",
-        filters=_TABLE_FILTERS,
-        sorter=("lastDdlTime", "numRows", "size"),
-    ),
-    Collection("GetMmsTable", f"{_SOURCE}/tables/{{tableId}}", "tables", "item", key="tableId"),
-    Collection(
-        "ListMmsPartitions",
-        f"{_SOURCE}/partitions",
-        "partitions",
-        "page",
-        filters={
-            "dbId": number("dbId"),
-            "dbName": equal("dbName"),
-            "lastDdlTimeEnd": until("lastDdlTime"),
-            "lastDdlTimeStart": since("lastDdlTime"),
-            "status": one_of("status"),
-            "tableId": number("tableId"),
-            "tableName": equal("tableName"),
-            "updated": flag("updated"),
-            "value": like("value"),
-        },
-        sorter=("lastDdlTime", "numRows", "size"),
-    ),
-    Collection(
-        "GetMmsPartition", f"{_SOURCE}/partitions/{{partitionId}}", "partitions", "item", key="partitionId"
-    ),
-    Collection(
-        "ListMmsTasks",
-        f"{_SOURCE}/tasks",
-        "tasks",
-        "page",
-        filters={
-            "dstDbName": equal("dstDbName"),
-            "dstTableName": equal("dstTableName"),
-            "jobId": number("jobId"),
-            "jobName": equal("jobName"),
-            "partition": lambda _ctx, _item, _raw: True,  # a task answer carries no partition field
-            "srcDbName": equal("srcDbName"),
-            "srcTableName": equal("srcTableName"),
-            "status": equal("status"),
-        },
-        sorter=("startTime", "status"),
-    ),
-    Collection("GetMmsTask", f"{_SOURCE}/tasks/{{taskId}}", "tasks", "item", key="taskId"),
-    Collection(
-        "ListMmsTaskLogs", f"{_SOURCE}/tasks/{{taskId}}/logs", "taskLogs", "list", parent=("taskId", "taskId")
-    ),
-    Collection(
-        "ListMmsTimers",
-        f"{_SOURCE}/timers",
-        "timers",
-        "page",
-        filters={
-            "name": like("name"),
-            "srcDbName": equal("srcDbName"),
-            "srcTableName": _timer_table,
-            "stopped": flag("stopped"),
-        },
-    ),
-    Collection("GetMmsTimer", f"{_SOURCE}/timers/{{timerId}}", "timers", "item", key="timerId"),
-    Collection(
-        "ListMmsTimerLogs",
-        f"{_SOURCE}/timers/{{timerId}}/logs",
-        "timerLogs",
-        "page",
-        parent=("timerId", "timerId"),
-    ),
-    Collection("GetMmsFetchMetadataJob", f"{_SOURCE}/scans/{{scanId}}", "scans", "item", key="scanId"),
+COLLECTIONS: tuple[Collection, ...] = tuple(
+    Collection.of(d) for d in DECLARATIONS if collection_of(d) is not None
 )
-"""Every migration read API the emulator serves (ListMmsDataSourceConfigItems is `list_config_items`)."""
+"""Every migration read API the emulator serves, derived from the declarations (ListMmsDataSourceConfigItems,
+which is not about one data source, is `list_config_items`)."""
 
-_NOUNS = {"jobs": "job", "dbs": "database", "tables": "table", "partitions": "partition", "tasks": "task",
-          "timers": "timer", "scans": "metadata scan", "taskLogs": "task", "timerLogs": "timer"}  # fmt: skip
-_PAGING = ("pageNum", "pageSize")
+_NOUNS = {collection_of(d): d.noun for d in DECLARATIONS if d.shape is Shape.ITEM}
+_PAGING = PAGING
 _ORDERS = ("asc", "desc")
 
 
@@ -270,7 +220,7 @@ def handler(spec: Collection) -> Callable[[RequestContext], dict[str, Any]]:
         source_id = parse_source_id(ctx.path_params["sourceId"])
         allowed = (*spec.filters, *(_PAGING if spec.shape == "page" else ()))
         for name in ctx.query:
-            if name not in allowed and not (spec.sorter and _is_sorter(spec, name)):
+            if name not in allowed and not _is_sorter(spec, name):
                 raise InvalidParameter(f"{spec.action} has no parameter {name}.")
         order = _sort_order(spec, ctx.query)
         _check_ram(ctx, source_id)
@@ -288,9 +238,9 @@ def handler(spec: Collection) -> Callable[[RequestContext], dict[str, Any]]:
                 )
             return {"requestId": ctx.request_id, "data": found}
         if spec.parent is not None:
-            param, key = spec.parent
+            param, parents = spec.parent
+            key = param
             parent_id = _id(ctx, param)
-            parents = "tasks" if param == "taskId" else "timers"
             if not any(item["id"] == parent_id for item in _rendered(ctx, source_id, parents)):
                 raise NotFound(
                     f"The {_NOUNS[parents]} {parent_id} of data source {source_id} does not exist."
@@ -329,14 +279,18 @@ def handler(spec: Collection) -> Callable[[RequestContext], dict[str, Any]]:
 
 
 def _is_sorter(spec: Collection, name: str) -> bool:
-    return name == "sorter" if spec.sorter_style == "json" else name.startswith("sorter.")
+    if spec.sorter is None:
+        return False
+    return name == "sorter" if spec.sorter.style == "json" else name.startswith("sorter.")
 
 
 def _sort_order(spec: Collection, query: Mapping[str, str]) -> list[tuple[str, bool]]:
-    """The (field, descending) pairs a request's sorter asks for, in `spec.sorter`'s order; a sorter
+    """The (field, descending) pairs a request's sorter asks for, in the declared field order; a sorter
     naming another field, or another direction than asc or desc, is an InvalidParameter."""
-    fields = ", ".join(spec.sorter)
-    if spec.sorter_style == "json":
+    if spec.sorter is None:
+        return []
+    fields = ", ".join(spec.sorter.fields)
+    if spec.sorter.style == "json":
         raw = query.get("sorter")
         if raw is None:
             return []
@@ -349,15 +303,13 @@ def _sort_order(spec: Collection, query: Mapping[str, str]) -> list[tuple[str, b
                 f"The parameter sorter must be a JSON object of field to asc or desc, got {raw!r}."
             )
     else:
-        asked = {
-            name.removeprefix("sorter."): value for name, value in query.items() if name.startswith("sorter.")
-        }
+        asked = {name.removeprefix("sorter."): v for name, v in query.items() if name.startswith("sorter.")}
     for name, direction in asked.items():
-        if name not in spec.sorter:
+        if name not in spec.sorter.fields:
             raise InvalidParameter(f"{spec.action} cannot sort by {name!r}: the sorter takes {fields}.")
         if direction.lower() not in _ORDERS:
             raise InvalidParameter(f"The sort order of {name} must be asc or desc, got {direction!r}.")
-    return [(name, asked[name].lower() == "desc") for name in spec.sorter if name in asked]
+    return [(name, asked[name].lower() == "desc") for name in spec.sorter.fields if name in asked]
 
 
 def _sorted(items: list[dict[str, Any]], order: list[tuple[str, bool]]) -> list[dict[str, Any]]:
@@ -372,8 +324,9 @@ def _sorted(items: list[dict[str, Any]], order: list[tuple[str, bool]]) -> list[
 
 def list_config_items(ctx: RequestContext) -> dict[str, Any]:
     """``GET /api/v1/mms/configItems``; query ``sourceType`` (required), ``lang``."""
+    declared = [p.wire for p in BY_ACTION["ListMmsDataSourceConfigItems"].query]
     for name in ctx.query:
-        if name not in ("sourceType", "lang"):
+        if name not in declared:
             raise InvalidParameter(f"ListMmsDataSourceConfigItems has no parameter {name}.")
     lang = parse_lang(ctx.query.get("lang"))
     kind = ctx.query.get("sourceType")
@@ -384,6 +337,20 @@ def list_config_items(ctx: RequestContext) -> dict[str, Any]:
     if items is None:
         raise InvalidParameter(f"The parameter sourceType {kind!r} is not a supported data source type.")
     return {"requestId": ctx.request_id, "data": [render_config_item(item, lang) for item in items]}
+
+
+OUTSIDE_A_SOURCE: dict[str, Handler] = {"ListMmsDataSourceConfigItems": list_config_items}
+"""The handlers of the declared APIs that are not about one data source's migration."""
+
+
+def handler_for(declaration: Declaration) -> Handler:
+    """The handler serving a declared API: the generic one for a data source's collection, else its own."""
+    if collection_of(declaration) is not None:
+        return handler(Collection.of(declaration))
+    found = OUTSIDE_A_SOURCE.get(declaration.action)
+    if found is None:
+        raise LookupError(f"{declaration.action} is declared but has no handler in OUTSIDE_A_SOURCE")
+    return found
 
 
 def path_pattern(path: str) -> re.Pattern[str]:

@@ -1,4 +1,5 @@
-"""The route table: (method, path pattern) -> action name and handler."""
+"""The route table: (method, path pattern) -> action name and handler; the migration's routes derive from
+the read API declarations."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from ..declarations import DECLARATIONS
 from . import migration_responses, responses
 
 API_VERSION = "2022-01-04"
@@ -32,17 +34,13 @@ ROUTES: tuple[Route, ...] = (
         "ListMmsDataSources",
         responses.list_mms_data_sources,
     ),
-    Route(
-        "GET",
-        re.compile(r"^/api/v1/mms/configItems/?$"),
-        "ListMmsDataSourceConfigItems",
-        migration_responses.list_config_items,
-    ),
     *(
-        Route("GET", migration_responses.path_pattern(c.path), c.action, migration_responses.handler(c))
-        for c in migration_responses.COLLECTIONS
+        Route("GET", migration_responses.path_pattern(d.path), d.action, migration_responses.handler_for(d))
+        for d in DECLARATIONS
     ),
 )
+"""GetMmsDataSource and ListMmsDataSources, then one route per declared read API of a migration (derived
+from `pulumi_mms.declarations`: adding an API there adds its route)."""
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:

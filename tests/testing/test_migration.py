@@ -276,3 +276,64 @@ def test_a_bad_sorter_is_a_400_invalid_parameter(
         client._call(call, api.response)
     assert (caught.value.code, caught.value.status_code) == ("InvalidParameter", 400)
     assert message in str(caught.value)
+
+
+def test_routes_and_collections_derive_from_the_declarations() -> None:
+    """Adding a read API is a declaration (plus its model and its records): the emulator's route, collection,
+    item key, parent and filters follow from it."""
+    from pulumi_mms.declarations import DECLARATIONS, Declaration, Kind, Shape, q
+    from pulumi_mms.testing import migration, migration_responses
+
+    served = {route.action for route in urls.ROUTES}
+    assert {d.action for d in DECLARATIONS} <= served
+    assert {c for d in DECLARATIONS if (c := migration.collection_of(d))} == set(migration.COLLECTIONS)
+    new = Declaration(
+        "GetMmsAsyncTask",
+        "/api/v1/mms/datasources/{sourceId}/asyncTasks/{asyncTaskId}",
+        "AsyncTask",
+        Shape.ITEM,
+        "async task",
+        "An asynchronous task.",
+    )
+    item = migration_responses.Collection.of(new)
+    assert (item.collection, item.key, item.parent) == ("asyncTasks", "asyncTaskId", None)
+    logs = migration_responses.Collection.of(
+        Declaration(
+            "ListMmsAsyncTaskLogs",
+            "/api/v1/mms/datasources/{sourceId}/asyncTasks/{asyncTaskId}/logs",
+            "AsyncTaskLog",
+            Shape.PAGE,
+            "async task log",
+            "Its logs.",
+            (q("level", Kind.STR, "The level."), q("since", Kind.INT, "From this id.")),
+        )
+    )
+    assert (logs.collection, logs.key, logs.parent) == ("asyncTaskLogs", None, ("asyncTaskId", "asyncTasks"))
+    assert set(logs.filters) == {"level", "since"}
+    outside = Declaration("ListMmsThings", "/api/v1/mms/things", "Thing", Shape.LIST, "thing", "Things.")
+    with pytest.raises(LookupError, match="ListMmsThings is declared but has no handler"):
+        migration_responses.handler_for(outside)
+
+
+def test_the_emulator_accepts_every_declared_parameter(client: MmsClient) -> None:
+    """Every query parameter the client may send (all at once) is one the emulator serves: the answer is a
+    listing (empty once filtered) or a NotFound, never an unknown parameter."""
+    from pulumi_mms.core.apis.spec import Kind, Shape
+    from tests.core.apis.test_request_parity import SAMPLE_VALUES, sample
+
+    for api in apis.READ_APIS:
+        ids = {name: SOURCE if name == "source_id" else 7 for name in api.path_params}
+        query = {
+            p.name: sample(p, 0) if p.kind is Kind.SORTER else SAMPLE_VALUES[p.kind][1] for p in api.query
+        }
+        if api.action == "ListMmsDataSourceConfigItems":
+            query = {"lang": "en_US", "source_type": "HIVE"}
+        try:
+            if api.shape is Shape.ITEM:
+                apis.get(client, api, **ids, **query)
+            elif api.shape is Shape.PAGE:
+                apis.page(client, api, **ids, **query)
+            else:
+                apis.list_all(client, api, **ids, **query)
+        except NotFound:
+            assert api.path_params[-1] != "source_id", api.action

@@ -1,4 +1,4 @@
-"""The read side of an MMS migration, declared once per API (`catalog`) with typed models (`models`)."""
+"""The read side of an MMS migration: the declarations (`pulumi_mms.declarations`) bound to typed models."""
 
 from __future__ import annotations
 

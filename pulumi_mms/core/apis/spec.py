@@ -18,30 +18,15 @@ from urllib.parse import quote
 import attrs
 import pydantic
 
+from ... import declarations
+from ...declarations import Kind as Kind
+from ...declarations import Shape as Shape
 from .. import validation
 from ..errors import ValidationError
 from ..translate import Call
 from .models import ItemResponse, ListResponse, PageResponse
 
 T = TypeVar("T")
-
-
-class Kind(str, Enum):
-    """How a query parameter is checked and spelt on the wire."""
-
-    STR = "string"
-    INT = "integer"
-    BOOL = "boolean"
-    STR_LIST = "array"  # sent as a JSON array, as the SDK's "shrink" requests do
-    SORTER = "object"  # field -> asc|desc, typed by the parameter's `sorter` model (see `Param`)
-
-
-class Shape(str, Enum):
-    """What `data` holds in the answer."""
-
-    ITEM = "item"  # Get*: one object
-    PAGE = "page"  # paged List*: objectList, pageNum, pageSize, total
-    LIST = "list"  # unpaged List*: a plain array
 
 
 @attrs.frozen
@@ -61,6 +46,12 @@ class Param:
     sorter: type[pydantic.BaseModel] | None = None
     style: str = ""
 
+    @classmethod
+    def declared(cls, param: declarations.Param, models: Any) -> Param:
+        """The parameter a declaration describes (a sorter's model looked up by name in `models`)."""
+        model = getattr(models, param.model) if param.model else None
+        return cls(param.name, param.wire, param.kind, param.description, model, param.style)
+
     def wire_values(self, value: Any) -> dict[str, str]:
         """The query parameters for `value`, checked (a `ValidationError` naming this parameter)."""
         if self.kind is not Kind.SORTER:
@@ -75,31 +66,13 @@ class Param:
         return {f"{self.wire}.{name}": order for name, order in fields.items()}
 
 
-def q(wire: str, kind: Kind, description: str) -> Param:
-    """A query parameter whose Python name is its wire name in snake_case."""
-    return Param(re.sub(r"(?<!^)(?=[A-Z])", "_", wire).lower(), wire, kind, description)
-
-
-def sorter(model: type[pydantic.BaseModel], style: str) -> Param:
-    """The `sorter` parameter of a listing: its fields are `model`'s, spelt in `style` (json or flat)."""
-    fields = ", ".join(sort_fields(model))
-    return Param(
-        "sorter",
-        "sorter",
-        Kind.SORTER,
-        f"How to order the items: a field ({fields}) and its direction, asc or desc.",
-        model,
-        style,
-    )
-
-
 def sort_fields(model: type[pydantic.BaseModel]) -> tuple[str, ...]:
     """The fields a sorter model sorts by, by Python name, in the SDK's order."""
     return tuple(model.model_fields)
 
 
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
-PAGING = ("page_num", "page_size")
+PAGING = tuple(declarations.snake(name) for name in declarations.PAGING)
 
 
 @attrs.frozen
@@ -119,6 +92,20 @@ class ReadApi(Generic[T]):
     description: str
     query: tuple[Param, ...] = ()
     max_page_size: int = 100
+
+    @classmethod
+    def declared(cls, declaration: declarations.Declaration, models: Any) -> ReadApi[Any]:
+        """The read API a declaration describes, its item (and sorter) models looked up in `models`."""
+        return ReadApi(
+            declaration.action,
+            declaration.path,
+            getattr(models, declaration.item),
+            declaration.shape,
+            declaration.noun,
+            declaration.description,
+            tuple(Param.declared(p, models) for p in declaration.query),
+            declaration.max_page_size,
+        )
 
     @property
     def path_params(self) -> tuple[str, ...]:
