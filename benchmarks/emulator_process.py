@@ -2,7 +2,8 @@
 
 A real region's CPU is not ours: running the emulator in a separate process keeps its request handling
 off the benchmark's GIL. It prints one JSON line (endpoint, keys, ids), then answers commands on stdin,
-one per line: `stats` (the counters as JSON), `reset`, `latency <ms> <connection_ms>`; EOF stops it.
+one per line: `stats` (the counters as JSON), `log` (each request's start, end and path), `reset`,
+`latency <ms> <connection_ms>`; EOF stops it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--connection-delay-ms", type=int, default=0)
     parser.add_argument("--config-items", type=int, default=0, help="config items of the first source")
+    parser.add_argument(
+        "--tables", type=int, default=0, help="migration tables of the first source (one database), for M1"
+    )
     args = parser.parse_args(argv)
     records = generate_data_sources(args.sources)
     if args.config_items:
@@ -31,6 +35,13 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.config_items)
         ]
     emulator = MmsEmulator(records, latency_ms=args.latency_ms, connection_delay_ms=args.connection_delay_ms)
+    if args.tables:
+        first = records[0]["id"]
+        emulator.migration.clear(first)
+        emulator.migration.put(first, "dbs", [{"id": 1, "name": "big", "dstProjectName": "mms_big"}])
+        emulator.migration.put(
+            first, "tables", [{"dbId": 1, "name": f"t{i:05}", "status": "DONE"} for i in range(args.tables)]
+        )
     with emulator:
         hello = {
             "endpoint": emulator.endpoint,
@@ -47,6 +58,23 @@ def main(argv: list[str] | None = None) -> int:
             elif command == "reset":
                 emulator.reset_stats()
                 print("{}", flush=True)
+            elif command == "log":
+                # Each request's start and end (ms from the first start) and path, as the emulator saw them.
+                records = emulator.request_log
+                t0 = min((r.started_s for r in records), default=0.0)
+                print(
+                    json.dumps(
+                        [
+                            [
+                                round((r.started_s - t0) * 1000, 2),
+                                round((r.finished_s - t0) * 1000, 2),
+                                r.path,
+                            ]
+                            for r in records
+                        ]
+                    ),
+                    flush=True,
+                )
             elif command == "latency":
                 emulator.faults.latency_ms, emulator.faults.connection_delay_ms = map(int, rest)
                 print("{}", flush=True)

@@ -18,7 +18,13 @@ class RemoteEmulator:
     """An MMS emulator in a child process; a context manager. `stats()` reads its counters."""
 
     def __init__(
-        self, sources: int = 1, *, latency_ms: int = 0, connection_delay_ms: int = 0, config_items: int = 0
+        self,
+        sources: int = 1,
+        *,
+        latency_ms: int = 0,
+        connection_delay_ms: int = 0,
+        config_items: int = 0,
+        tables: int = 0,
     ) -> None:
         self.process = subprocess.Popen(
             [
@@ -33,6 +39,8 @@ class RemoteEmulator:
                 str(connection_delay_ms),
                 "--config-items",
                 str(config_items),
+                "--tables",
+                str(tables),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -65,6 +73,14 @@ class RemoteEmulator:
     def stats(self) -> dict[str, Any]:
         """requests, connections, max_open_connections, requests_by_status, ... (see EmulatorStats)."""
         return self._ask("stats")
+
+    def log(self) -> list[tuple[float, float, str]]:
+        """Each logged request as the emulator saw it: start and end (ms from the first start), path."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write("log\n")
+        self.process.stdin.flush()
+        return [(float(a), float(b), str(path)) for a, b, path in json.loads(self.process.stdout.readline())]
 
     def reset(self) -> None:
         self._ask("reset")

@@ -131,3 +131,20 @@ def test_table_shows_ratio_target_and_verdict() -> None:
     assert [cell.strip() for cell in row.strip("|").split("|")][4:] == ["1.00x of SDK", "<= 1.1x SDK", "met"]
     assert Options(quick=True).latency_ms == 0
     assert Options().latency_ms == 30
+
+
+def test_m1_reads_each_page_once_within_max_concurrency(quick: dict[str, Any]) -> None:
+    """The emulator (in its own process) saw one request per page, never more than maxConcurrency at once."""
+    (m1,) = by_id(quick, "M1")
+    figures = m1["figures"]
+    assert figures["requests_seen"] == figures["pages"] == 10
+    assert 1 <= figures["max_in_flight"] <= 16
+    assert figures["cpu_per_page_s"] > 0
+
+
+def test_waves_and_requests_in_flight_are_counted_from_the_emulators_log() -> None:
+    from benchmarks.migration import max_in_flight, waves
+
+    starts = [0.0, 1.0, 2.0, 31.0, 32.5, 70.0]
+    assert waves(starts, 30) == 3
+    assert max_in_flight([(0, 30), (1, 31), (2, 32), (31, 61)]) == 3

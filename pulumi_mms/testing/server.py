@@ -81,6 +81,10 @@ class RequestRecord:
     status: int | None
     fault: str | None
     connection_delay_ms: int
+    started_s: float = 0.0
+    """When the request was read (time.monotonic(), seconds)."""
+    finished_s: float = 0.0
+    """When its answer was sent, or it was dropped (time.monotonic(), seconds)."""
 
 
 class StatsRecorder:
@@ -288,6 +292,7 @@ class MmsRequestHandler(BaseHTTPRequestHandler):
             action = urls.action_for_path(path) or self.headers.get("x-acs-action") or ""
         source_id = _source_id_of(found)
         seq = srv.stats.request_started(action, source_id)
+        started_s = time.monotonic()
         fault = srv.faults.next_fault(action)
 
         status: int | None = None
@@ -319,6 +324,8 @@ class MmsRequestHandler(BaseHTTPRequestHandler):
                     status=status,
                     fault=fault.name if fault is not None else None,
                     connection_delay_ms=connection_delay_ms,
+                    started_s=started_s,
+                    finished_s=time.monotonic(),
                 )
             )
 

@@ -337,3 +337,9 @@ def test_the_emulator_accepts_every_declared_parameter(client: MmsClient) -> Non
                 apis.list_all(client, api, **ids, **query)
         except NotFound:
             assert api.path_params[-1] != "source_id", api.action
+
+
+def test_the_request_log_times_each_request(emu: MmsEmulator, client: MmsClient) -> None:
+    apis.list_all(client, catalog.LIST_MMS_DBS, source_id=SOURCE)
+    (record,) = [r for r in emu.request_log if r.action == "ListMmsDbs"]
+    assert 0 < record.started_s <= record.finished_s
