@@ -106,6 +106,8 @@ def test_200_runs_with_rotating_keys_and_endpoints_leave_threads_sockets_and_cli
     used: list[str] = []  # every run's secret, in order
     sampled: dict[str, int] = {}
     first_threads: list[str] = []
+    gc.collect()
+    sockets_before = sockets()
     for run in range(1, RUNS + 1):
         with MmsEmulator(records) as emu:  # a new endpoint (port) and a new random key pair
             used.append(emu.access_key_secret)
@@ -114,14 +116,16 @@ def test_200_runs_with_rotating_keys_and_endpoints_leave_threads_sockets_and_cli
         if run == SAMPLE_AFTER:
             gc.collect()
             first_threads = other_threads()
-            sampled = {"threads": len(first_threads), "sockets": sockets(), "clients": clients()}
+            sampled = {"threads": len(first_threads), "clients": clients()}
     gc.collect()
     # Flat: 180 more runs (180 more endpoints and keys) added nothing beyond the caches' fixed bounds.
     assert clients() <= MAX_SHARED_CLIENTS + lookups.MAX_RUNS
     assert clients() <= sampled["clients"] + 1
     assert workers() <= lookups.MAX_POOLS * LOOKUPS_PER_RUN  # at most the kept pools' workers
     assert len(other_threads()) <= sampled["threads"] + 2, set(other_threads()) - set(first_threads)
-    assert sockets() <= sampled["sockets"] + LOOKUPS_PER_RUN
+    # Each cached client pools at most one connection per concurrent lookup of its run, 1 to 3 as the
+    # threads happened to overlap: a fixed bound, whatever the timing (before the fix: one per run or more).
+    assert sockets() <= sockets_before + MAX_SHARED_CLIENTS * LOOKUPS_PER_RUN
     # The secrets of old runs are gone from memory; only the last few runs' (cached clients) may remain.
     recent = MAX_SHARED_CLIENTS + lookups.MAX_RUNS
     old = set(used[:-recent])
