@@ -1,4 +1,5 @@
-"""The `pulumi-mms` command through its installed entry point, against an emulator started by the test."""
+"""The `pulumi-mms` command through its entry point (in this process, or the installed script where the
+process matters: exit statuses, imports, the emulator, the demo), against an emulator started by the test."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pulumi_mms.cli.render import MASK, PROGRESS, label
 from pulumi_mms.core.model import DataSource
 from pulumi_mms.testing import HttpError, MmsEmulator
 
-from .run import SCRIPT, SOURCE, clean_env, cli, one_line_error
+from .run import SCRIPT, SOURCE, clean_env, cli, cli_process, one_line_error
 
 PASSWORD = "pw-cli-distinctive-42"
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,7 +108,7 @@ def test_endpoint_and_protocol_flags_win_over_the_environment(mms_emulator: MmsE
 
 
 def test_not_found_exits_3(env: dict[str, str]) -> None:
-    result = cli("get", "424242", env=env)
+    result = cli_process("get", "424242", env=env)
     assert result.returncode == 3
     line = one_line_error(result)
     assert "data source 424242 does not exist" in line
@@ -117,7 +118,7 @@ def test_not_found_exits_3(env: dict[str, str]) -> None:
 def test_bad_secret_exits_4_and_is_never_printed(env: dict[str, str]) -> None:
     wrong = "wrong-secret-distinctive-0123456789"
     bad = {**env, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": wrong}
-    result = cli("get", str(SOURCE), env=bad)
+    result = cli_process("get", str(SOURCE), env=bad)
     assert result.returncode == 4
     assert "credentials refused" in one_line_error(result)
     debug = cli("get", str(SOURCE), "--debug", env=bad)
@@ -136,7 +137,7 @@ def test_permission_denied_exits_4(env: dict[str, str], mms_emulator: MmsEmulato
 
 def test_other_api_errors_exit_1(env: dict[str, str], mms_emulator: MmsEmulator) -> None:
     mms_emulator.faults.script([HttpError(400, "InvalidParameter", "bad request")])
-    result = cli("get", str(SOURCE), env=env)
+    result = cli_process("get", str(SOURCE), env=env)
     assert result.returncode == 1
     assert "request rejected" in one_line_error(result)
 
@@ -153,7 +154,7 @@ def test_other_api_errors_exit_1(env: dict[str, str], mms_emulator: MmsEmulator)
 def test_usage_errors_exit_2(
     env: dict[str, str], args: tuple[str, ...], message: str, mms_emulator: MmsEmulator
 ) -> None:
-    result = cli(*args, env=env)
+    result = cli_process(*args, env=env)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -167,7 +168,7 @@ def test_no_region_is_a_usage_error_with_the_fix(mms_emulator: MmsEmulator) -> N
 
 
 def test_get_does_not_import_pulumi(env: dict[str, str]) -> None:
-    result = cli("get", str(SOURCE), "-o", "json", env=env, python_flags=("-X", "importtime"))
+    result = cli_process("get", str(SOURCE), "-o", "json", env=env, python_flags=("-X", "importtime"))
     assert result.returncode == 0, result.stderr
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "pulumi_mms.core.client" in imported
@@ -191,7 +192,7 @@ def test_emulator_command_prints_how_to_use_it() -> None:
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
             "MMS_ENDPOINT",
         }
-        result = cli("get", str(SOURCE), "-o", "json", env=clean_env(**exports))
+        result = cli_process("get", str(SOURCE), "-o", "json", env=clean_env(**exports))
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["data"]["name"] == "demo"
     finally:
@@ -200,7 +201,7 @@ def test_emulator_command_prints_how_to_use_it() -> None:
 
 
 def test_demo_runs_the_lookup_the_example_and_the_drift() -> None:
-    result = cli("demo", env=clean_env())
+    result = cli_process("demo", env=clean_env())
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert re.search(r"^  status\s+STARTED$", out, re.M)  # the signed lookup's table
