@@ -66,15 +66,17 @@ def _once(command: list[str], env: dict[str, str], source_id: int) -> float:
     return elapsed
 
 
-def measure(latency_ms: int, connection_ms: int, runs: int, budget_s: float) -> dict[str, list[float]]:
-    """Seconds per fresh process, per contender, interleaved."""
+def measure(
+    latency_ms: int, connection_ms: int, runs: int, budget_s: float, *, warm: bool = True
+) -> dict[str, list[float]]:
+    """Seconds per fresh process, per contender, interleaved (after one untimed run each if `warm`)."""
     home = tempfile.mkdtemp(prefix="bench-home-")
     try:
         with RemoteEmulator(1, latency_ms=latency_ms, connection_delay_ms=connection_ms) as emulator:
             env = _environment(emulator, home)
             commands = _commands()
             source_id = emulator.ids[0]
-            for command in commands.values():
+            for command in commands.values() if warm else ():
                 _once(command, env, source_id)  # bytecode caches, page cache
             times: dict[str, list[float]] = {name: [] for name in commands}
             budget = Budget(budget_s)
@@ -90,13 +92,15 @@ def measure(latency_ms: int, connection_ms: int, runs: int, budget_s: float) -> 
 
 
 def run(options: Options) -> list[Result]:
-    runs = options.pick(15, 2)
+    runs = options.pick(15, 1)  # quick mode: each contender runs once, untimed warm-up skipped
     results: list[Result] = []
     settings = [(options.latency_ms, options.connection_ms, "remote region")]
     if not options.quick:
         settings.append((0, 0, "no added latency"))
     for latency_ms, connection_ms, label in settings:
-        times = measure(latency_ms, connection_ms, runs, budget_s=options.pick(120, 30))
+        times = measure(
+            latency_ms, connection_ms, runs, budget_s=options.pick(120, 30), warm=not options.quick
+        )
         med = {name: median(values) for name, values in times.items()}
         ratio = med["ours"] / med["sdk"]
         cli = f"; `pulumi-mms get` {ms(med['cli'])} ({med['cli'] / med['sdk']:.2f}x)" if "cli" in med else ""

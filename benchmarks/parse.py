@@ -133,8 +133,8 @@ def end_to_end(options: Options, items: int) -> list[Result]:
         sdk_got = sdk.get_mms_data_source_with_options(str(source_id), request, {}, RuntimeOptions())
         if len(got) != items or len(sdk_got.body.data.config) != items:
             raise RuntimeError("B5: an end-to-end call missed config items")
-        interleaved(contenders, rounds=3, budget_s=30)
-        times = interleaved(contenders, rounds=options.pick(30, 3), budget_s=options.pick(60, 10))
+        interleaved(contenders, rounds=options.pick(3, 1), budget_s=30)
+        times = interleaved(contenders, rounds=options.pick(30, 1), budget_s=options.pick(60, 10))
         traced = {name: traced_peak(call) for name, call in contenders.items()}
     med = {name: median(values) for name, values in times.items()}
     speedup = med["sdk"] / med["ours"]
@@ -170,8 +170,8 @@ def run(options: Options) -> list[Result]:
     raw = response_bytes(items)
     contenders = parsers(raw)
     _same_items(raw, contenders, items)
-    interleaved(contenders, rounds=3, budget_s=30)
-    times = interleaved(contenders, rounds=options.pick(40, 3), budget_s=options.pick(60, 10))
+    interleaved(contenders, rounds=options.pick(3, 1), budget_s=30)
+    times = interleaved(contenders, rounds=options.pick(40, 1), budget_s=options.pick(60, 10))
     med = {name: median(values) for name, values in times.items()}
     ours_name = min(("ours_json", "ours_loads"), key=lambda name: med[name])
     other = "ours_loads" if ours_name == "ours_json" else "ours_json"
