@@ -1,8 +1,11 @@
-"""Suite-wide isolation: no proxy, no real credentials chain, no machine profiles, no cloud."""
+"""Suite-wide isolation: no proxy, no real credentials chain, no machine profiles, no cloud, and no mocked
+Pulumi program run left over from an earlier test."""
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -22,3 +25,21 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyt
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
     monkeypatch.setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(autouse=True)
+def _no_program_run_outlives_its_test() -> Iterator[None]:
+    """After each test, this process is outside any Pulumi program run again, as a fresh one is.
+
+    A mocked run (`run_program`, `set_mocks`) leaves Pulumi's mock monitor and its stack config in the
+    process; a later test on the same worker calling a function "as a script would" then read that config
+    (a deliberately misspelt region, say). Which test runs next on a worker is xdist's choice, so without
+    this the suite's outcome would depend on scheduling.
+    """
+    yield
+    settings = sys.modules.get("pulumi.runtime.settings")
+    config = sys.modules.get("pulumi.runtime.config")
+    if settings is not None and settings.SETTINGS.monitor is not None:
+        settings.SETTINGS.monitor = None
+    if config is not None and config.CONFIG.get():
+        config.set_all_config({}, [])
