@@ -1,8 +1,9 @@
 """`./dev wheel-smoke`: the wheel users install works on its own, away from the checkout.
 
-1. Build the wheel (`pip wheel --no-deps .`) and check what it carries: every module and data file of
-   `pulumi_mms/` and the example the demo previews; nothing of the development tree (`tools/`, `tests/`,
-   `benchmarks/`), and no shipped module imports it or tells users to run `./dev`.
+1. Build the wheel (`pip wheel --no-deps`, from a copy of the working tree) and check what it carries:
+   every module and data file of `pulumi_mms/` and the example the demo previews; nothing of the
+   development tree (`tools/`, `tests/`, `benchmarks/`), and no shipped module imports it or tells users
+   to run `./dev`.
 2. Install it, with its `demo` extra, into a virtual environment of its own (kept beside the development
    one). pip resolves the wheel's declared dependencies into it; they are installed again only when that
    list changes (the key of the folder), while the package itself is uninstalled and installed from the new
@@ -55,8 +56,16 @@ def _run(
     return done
 
 
+SNAPSHOT_SKIPS = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+
+
 def build(out: Path) -> Path:
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", out, ROOT], cwd=ROOT)
+    """The wheel of the working tree, built from a copy of it (without the virtual environment, caches and
+    earlier build output): the build writes `build/` and `*.egg-info` into the tree it builds, which must
+    not change under the test suite that `./dev test` runs meanwhile."""
+    source = out.parent / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*SNAPSHOT_SKIPS, ".coverage*"))
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", out, source], cwd=source)
     (wheel,) = out.glob(f"{PACKAGE}-*.whl")
     return wheel
 
