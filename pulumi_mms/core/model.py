@@ -258,6 +258,32 @@ class DataSourceList(_WireModel):
     data_sources: list[DataSourceSummary] = Field(description="The matching data sources.")
 
 
+_SHARED_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+MAX_SHARED_FIELDS_SETS = 64
+"""Distinct sets of field names shared (the API sends the same fields each time; a bound all the same)."""
+
+
+def share_fields_set(model: BaseModel) -> None:
+    """Let a frozen model (and the frozen models in its fields) share its set of given field names.
+
+    pydantic keeps, per instance, the set of the fields that were given (`model_fields_set`): 2.2 KiB for a
+    data source's 23 fields, more than their values. A program run keeps one response per lookup for its
+    whole length (BENCHMARKS.md, B11), and the API gives the same fields every time. A frozen model never
+    changes its set (`model_copy` copies it before an update), so equal sets can be one object.
+    """
+    if not model.model_config.get("frozen"):
+        raise TypeError(f"{type(model).__name__} is not frozen: its set of given fields may change")
+    given = model.__pydantic_fields_set__
+    shared = _SHARED_FIELDS_SETS.get(frozenset(given))
+    if shared is None and len(_SHARED_FIELDS_SETS) < MAX_SHARED_FIELDS_SETS:
+        shared = _SHARED_FIELDS_SETS.setdefault(frozenset(given), set(given))
+    if shared is not None:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            share_fields_set(value)
+
+
 def wire_name(model: type[Any], field: str) -> str:
     """The camelCase name a field has on the wire (and in schema.json)."""
     info = fields_of(model)[field]

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import pulumi
 
-from ..core import readiness, reading, validation
+from ..core import model, readiness, reading, validation
 from ..core.client import MmsClient
 from ..core.model import GetMmsDataSourceResponse
 from ..core.settings import Settings
@@ -61,7 +61,7 @@ class Lookup:
 
     def run(self, client: MmsClient) -> GetMmsDataSourceResponse:
         """Resolve the name, read the data source, and wait for it if asked (not during a preview)."""
-        return reading.read(
+        response = reading.read(
             client,
             source_id=self.source_id,
             name=self.name,
@@ -71,6 +71,8 @@ class Lookup:
             is_preview=pulumi.runtime.is_dry_run(),
             on_progress=pulumi.log.info,
         )
+        model.share_fields_set(response)  # kept for the whole program run (its dedupe)
+        return response
 
 
 def _start(settings: Settings, lookup: Lookup) -> Future[GetMmsDataSourceResponse]:

@@ -18,13 +18,16 @@ import asyncio
 import atexit
 import collections
 import contextvars
+import functools
 import gc
+import logging
 import threading
 import time
 import weakref
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future
-from typing import Any, TypeVar
+from concurrent.futures import CancelledError, Future, InvalidStateError
+from concurrent.futures import TimeoutError as FutureTimeoutError
+from typing import Any, TypeVar, cast
 
 import pulumi.runtime
 import pulumi.runtime.settings
@@ -35,6 +38,8 @@ from ..core.errors import MmsError, ServiceUnavailable
 from ..core.settings import Settings
 
 T = TypeVar("T")
+
+_log = logging.getLogger(__name__)
 
 IDLE_S = 2.0
 """A worker with nothing to do for this long exits (the next lookup starts a new one)."""
@@ -56,6 +61,127 @@ def program_settings() -> Settings:
         if run.settings is None:
             run.settings = Settings.resolve(config=pulumi.runtime.get_config)
         return run.settings
+
+
+_PENDING, _RUNNING, _FINISHED, _CANCELLED = "PENDING", "RUNNING", "FINISHED", "CANCELLED"
+_outcomes_lock = threading.Lock()
+"""Guards the state of every `Outcome` (each holds it for a few instructions)."""
+
+
+class Outcome(Future[T]):
+    """A lookup's outcome: a `concurrent.futures.Future` without a `threading.Condition` of its own.
+
+    A program holds thousands of lookups until it ends; a `Future` keeps a Condition (a lock, its waiters
+    and five bound methods: ~1.2 KiB) per lookup for its whole life, though at most one thread ever blocks
+    on it. Here one module lock guards every outcome's state, and a thread that blocks on `result()` makes
+    an `Event` for itself. Every public method of `Future` behaves as documented (the `concurrent.futures`
+    module functions `wait` and `as_completed`, which reach into a Future's internals, are not for these).
+    """
+
+    __slots__ = ("_callbacks", "_error", "_event", "_phase", "_value")
+
+    def __init__(self) -> None:  # no Future.__init__: no Condition
+        self._phase = _PENDING
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._callbacks: list[Callable[[Future[T]], object]] | None = []
+        self._event: threading.Event | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._phase.lower()}>"
+
+    def cancel(self) -> bool:
+        with _outcomes_lock:
+            if self._phase in (_RUNNING, _FINISHED):
+                return False
+            if self._phase == _CANCELLED:
+                return True
+            self._phase = _CANCELLED
+        self._finish()
+        return True
+
+    def cancelled(self) -> bool:
+        return self._phase == _CANCELLED
+
+    def running(self) -> bool:
+        return self._phase == _RUNNING
+
+    def done(self) -> bool:
+        return self._phase in (_FINISHED, _CANCELLED)
+
+    def set_running_or_notify_cancel(self) -> bool:
+        with _outcomes_lock:
+            if self._phase == _CANCELLED:
+                return False
+            if self._phase != _PENDING:
+                raise RuntimeError(f"the lookup is already {self._phase.lower()}")
+            self._phase = _RUNNING
+            return True
+
+    def set_result(self, result: T) -> None:
+        self._settle(result, None)
+
+    def set_exception(self, exception: BaseException | None) -> None:
+        self._settle(None, exception)
+
+    def _settle(self, value: Any, error: BaseException | None) -> None:
+        with _outcomes_lock:
+            if self._phase in (_FINISHED, _CANCELLED):
+                raise InvalidStateError(f"the lookup is already {self._phase.lower()}")
+            self._value, self._error, self._phase = value, error, _FINISHED
+        self._finish()
+
+    def _finish(self) -> None:
+        with _outcomes_lock:
+            callbacks, self._callbacks = self._callbacks, None
+            event = self._event
+        if event is not None:
+            event.set()
+        for callback in callbacks or ():
+            _call(callback, self)
+
+    def add_done_callback(self, fn: Callable[[Future[T]], object]) -> None:
+        with _outcomes_lock:
+            if self._callbacks is not None:
+                self._callbacks.append(fn)
+                return
+        _call(fn, self)
+
+    def _wait(self, timeout: float | None) -> None:
+        if self.done():
+            return
+        with _outcomes_lock:
+            if self._callbacks is None:  # finished meanwhile
+                return
+            if self._event is None:
+                self._event = threading.Event()
+            event = self._event
+        if not event.wait(timeout):
+            raise FutureTimeoutError()
+
+    def result(self, timeout: float | None = None) -> T:
+        self._wait(timeout)
+        if self._phase == _CANCELLED:
+            raise CancelledError()
+        if self._error is not None:
+            try:
+                raise self._error
+            finally:
+                self = None  # type: ignore[assignment]  # no reference cycle through the traceback
+        return self._value  # type: ignore[no-any-return]
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        self._wait(timeout)
+        if self._phase == _CANCELLED:
+            raise CancelledError()
+        return self._error
+
+
+def _call(callback: Callable[[Any], object], outcome: Outcome[Any]) -> None:
+    try:
+        callback(outcome)
+    except Exception:
+        _log.exception("exception calling callback for %r", outcome)
 
 
 class _Freezer:
@@ -125,7 +251,9 @@ class _Job:
     def __init__(
         self, work: Callable[[MmsClient], Any], client: MmsClient, *, counted: _Freezer | None = None
     ) -> None:
-        self.future: Future[Any] = Future()
+        # A program run's lookups are many and long-lived: light outcomes. Outside a run, a plain Future
+        # (which `concurrent.futures.wait` and `as_completed` accept).
+        self.future: Future[Any] = Future() if counted is None else Outcome()
         # Run in a copy of the caller's context: Pulumi's settings (and so pulumi.log) are contextvars.
         self.context = contextvars.copy_context()
         self.work = work
@@ -315,7 +443,60 @@ def submit(settings: Settings, key: Hashable, work: Callable[[MmsClient], T]) ->
 
 async def wait(future: Future[T]) -> T:
     """Await a lookup from the program's event loop."""
-    return await asyncio.wrap_future(future)
+    if not isinstance(future, Outcome):
+        return await asyncio.wrap_future(future)
+    if not future.done():
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        future.add_done_callback(functools.partial(_mailbox(loop).post, waiter))
+        await waiter
+    return cast(T, future.result())
+
+
+class _Mailbox:
+    """Lookups finished for one event loop, delivered in one callback per batch.
+
+    Each `call_soon_threadsafe` writes to the loop's wake-up pipe and makes it go round once more; the
+    lookups that finish while one delivery is pending join it instead (up to `maxConcurrency` at a time).
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = weakref.ref(loop)
+        self._lock = threading.Lock()
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def post(self, waiter: asyncio.Future[None], _outcome: object) -> None:
+        with self._lock:
+            self._waiters.append(waiter)
+            if len(self._waiters) > 1:
+                return  # a delivery is pending: it takes this one too
+        loop = self._loop()
+        try:
+            if loop is None:
+                raise RuntimeError("the event loop is gone")
+            loop.call_soon_threadsafe(self._deliver)
+        except RuntimeError:  # the loop is closed or gone: nobody awaits these any more
+            with self._lock:
+                self._waiters.clear()
+
+    def _deliver(self) -> None:
+        with self._lock:
+            waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():  # not cancelled meanwhile
+                waiter.set_result(None)
+
+
+_mailboxes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Mailbox] = weakref.WeakKeyDictionary()
+_mailboxes_lock = threading.Lock()
+
+
+def _mailbox(loop: asyncio.AbstractEventLoop) -> _Mailbox:
+    with _mailboxes_lock:
+        box = _mailboxes.get(loop)
+        if box is None:
+            box = _mailboxes[loop] = _Mailbox(loop)
+        return box
 
 
 def as_program_error(error: MmsError) -> MmsError:

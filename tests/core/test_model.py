@@ -238,3 +238,35 @@ def test_oracle_generated_bodies(body: dict[str, Any]) -> None:
     theirs = GetMmsDataSourceResponseBody().from_map(json.loads(json.dumps(body)))
     assert ours.request_id == theirs.request_id
     _assert_same(ours.data, theirs.data, DataSource)
+
+
+def test_equal_responses_share_their_set_of_given_fields_and_copies_do_not_change_it() -> None:
+    from pulumi_mms.core.model import DataSourceSummary, share_fields_set
+
+    body = b'{"requestId": "r", "data": {"id": 1, "name": "a", "status": "STARTED"}}'
+    first, second = (GetMmsDataSourceResponse.model_validate_json(body) for _ in range(2))
+    assert first.data.model_fields_set is not second.data.model_fields_set
+    share_fields_set(first)
+    share_fields_set(second)
+    assert first.data.model_fields_set is second.data.model_fields_set
+    assert first.model_fields_set is second.model_fields_set
+    assert first.data.model_fields_set == {"id", "name", "status"}
+    updated = first.data.model_copy(update={"region": "cn-shanghai"})
+    assert updated.model_fields_set == {"id", "name", "status", "region"}
+    assert second.data.model_fields_set == {"id", "name", "status"}
+    assert first.model_dump(exclude_unset=True) == second.model_dump(exclude_unset=True)
+    summary = DataSourceSummary.model_validate({"id": 2})
+    share_fields_set(summary)
+    assert summary.model_fields_set == {"id"}
+
+
+def test_only_frozen_models_share_their_set_of_given_fields() -> None:
+    from pydantic import BaseModel
+
+    from pulumi_mms.core.model import share_fields_set
+
+    class Open(BaseModel):
+        x: int = 0
+
+    with pytest.raises(TypeError):
+        share_fields_set(Open(x=1))

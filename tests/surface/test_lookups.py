@@ -1,4 +1,4 @@
-"""The lookups of a program run and the garbage collector: frozen while many are in flight, given back after.
+"""A program run's lookups: light outcomes, and the collector kept off them while many are in flight.
 
 `lookups._Freezer` freezes the objects alive while a program run's lookups are in flight and unfreezes
 them as soon as none is; these tests make it act every few lookups (`EVERY`) and check that the collector
@@ -8,8 +8,13 @@ and nothing touched when the process froze objects itself or turned the collecto
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import CancelledError, InvalidStateError
+from concurrent.futures import TimeoutError as FutureTimeoutError
 from typing import Any
 
 import pulumi
@@ -72,7 +77,10 @@ def test_failed_lookups_are_counted_out_too(freezer: tuple[lookups._Freezer, lis
     with MmsEmulator(generate_data_sources(2, seed=32)) as emu:
         missing = [9_000_000 + n for n in range(LOOKUPS)]
         with pytest.raises(DataSourceNotFound):
-            _busy_run(emu, missing)
+            _busy_run(emu, missing)  # fails at its first error, while other lookups are still running
+        give_up = time.monotonic() + 60  # a bound on polling, not a timing assertion
+        while counter.in_flight and time.monotonic() < give_up:
+            time.sleep(0.01)
     assert counter.in_flight == 0
     assert not counter.frozen
     assert gc.get_freeze_count() == 0
@@ -132,3 +140,84 @@ def test_a_disabled_collector_stays_unused(freezer: tuple[lookups._Freezer, list
             gc.enable()
     assert calls == []
     assert collections == []
+
+
+# -- a program run's lookup outcomes: Futures without a Condition each ----------------------------------
+
+
+def test_an_outcome_behaves_as_a_future() -> None:
+    outcome: lookups.Outcome[int] = lookups.Outcome()
+    seen: list[object] = []
+    outcome.add_done_callback(lambda done: seen.append(done.result()))
+    assert not outcome.done()
+    with pytest.raises(FutureTimeoutError):
+        outcome.result(timeout=0)
+    assert outcome.set_running_or_notify_cancel()
+    assert outcome.running()
+    assert not outcome.cancel()  # running: too late
+    outcome.set_result(7)
+    assert outcome.done()
+    assert outcome.result() == 7
+    assert outcome.exception() is None
+    assert seen == [7]
+    outcome.add_done_callback(lambda done: seen.append(-done.result()))  # done: called at once
+    assert seen == [7, -7]
+    with pytest.raises(InvalidStateError):
+        outcome.set_result(8)
+
+    failed: lookups.Outcome[int] = lookups.Outcome()
+    failed.set_exception(DataSourceNotFound("gone"))
+    assert isinstance(failed.exception(), DataSourceNotFound)
+    with pytest.raises(DataSourceNotFound):
+        failed.result()
+
+    cancelled: lookups.Outcome[int] = lookups.Outcome()
+    assert cancelled.cancel()
+    assert cancelled.cancelled()
+    assert not cancelled.set_running_or_notify_cancel()
+    with pytest.raises(CancelledError):
+        cancelled.result()
+
+
+def test_a_thread_blocked_on_an_outcome_gets_it() -> None:
+    outcome: lookups.Outcome[str] = lookups.Outcome()
+    got: list[str] = []
+    waiter = threading.Thread(target=lambda: got.append(outcome.result(timeout=60)))
+    waiter.start()
+    outcome.set_running_or_notify_cancel()
+    outcome.set_result("ready")
+    waiter.join(60)
+    assert got == ["ready"]
+
+
+def test_outcomes_finished_by_other_threads_are_awaited_on_the_event_loop() -> None:
+    async def main() -> list[int]:
+        outcomes: list[lookups.Outcome[int]] = [lookups.Outcome() for _ in range(40)]
+        already: lookups.Outcome[int] = lookups.Outcome()
+        already.set_result(-1)
+
+        def finish() -> None:
+            for index, outcome in enumerate(outcomes):
+                outcome.set_running_or_notify_cancel()
+                outcome.set_result(index)
+
+        thread = threading.Thread(target=finish)
+        thread.start()
+        try:
+            results = await asyncio.gather(*(lookups.wait(outcome) for outcome in [already, *outcomes]))
+            wrapped = await asyncio.wrap_future(outcomes[3])  # asyncio takes it as any Future
+        finally:
+            thread.join(60)
+        return [*results, wrapped]
+
+    assert asyncio.run(main()) == [-1, *range(40), 3]
+
+
+def test_a_failed_outcome_raises_in_the_awaiting_task() -> None:
+    async def main() -> None:
+        outcome: lookups.Outcome[int] = lookups.Outcome()
+        threading.Thread(target=lambda: outcome.set_exception(DataSourceNotFound("gone"))).start()
+        await lookups.wait(outcome)
+
+    with pytest.raises(DataSourceNotFound):
+        asyncio.run(main())
