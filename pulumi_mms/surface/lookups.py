@@ -263,8 +263,10 @@ class _Job:
         if counted is not None:
             counted.started()
 
-    def run(self) -> None:
+    def run(self, freed: Callable[[], None] = lambda: None) -> None:
+        """Run the lookup; `freed()` is called once, just before its outcome is delivered."""
         if not self.future.set_running_or_notify_cancel():
+            freed()
             self.done()
             return
         waited = time.monotonic() - self.queued_at
@@ -281,9 +283,11 @@ class _Job:
                 )
             result = self.context.run(_run_with_wait, self.work, self.client, waited)
         except BaseException as error:
+            freed()
             self.done()  # before the future: whoever sees the lookup finished sees it counted out
             self.future.set_exception(error)
         else:
+            freed()
             self.done()
             self.future.set_result(result)
 
@@ -340,18 +344,30 @@ class _Pool:
             job.done()
 
     def _work(self) -> None:
+        # `_idle` counts the workers free for a job: waiting, or done with one. A worker is free again
+        # before its lookup's outcome is delivered (`_freed`), so that a program that goes on at once and
+        # submits more does not start a new worker while this one is on its way back to wait.
+        free = False  # started for a queued job
         while True:
             with self._ready:
-                if not self._jobs and not self._retired:
+                if not free:
                     self._idle += 1
+                if not self._jobs and not self._retired:
                     self._ready.wait(IDLE_S)
-                    self._idle -= 1
                 if not self._jobs:
+                    self._idle -= 1
                     self._workers -= 1
                     return
                 job = self._jobs.popleft()
-            job.run()
+                self._idle -= 1
+            free = False
+            job.run(self._freed)
+            free = True
             del job  # not kept alive (with its client) while this worker waits
+
+    def _freed(self) -> None:
+        with self._ready:
+            self._idle += 1
 
 
 _pools: collections.OrderedDict[Hashable, _Pool] = collections.OrderedDict()
