@@ -33,12 +33,16 @@ START_WITHIN_S = 120.0
 QUEUE_BOUND_S = 10.0  # interpreter start and imports, on a loaded machine
 
 PROGRAM = """
+import signal
 import sys
 import pulumi.runtime
 from pulumi_mms import get_mms_data_source, get_mms_data_source_output
 from tests.programs import RecordingMocks
 
 endpoint, count, how = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+# Ctrl-C as in a terminal, even when the test runner was started with SIGINT ignored (a background
+# job of a non-interactive shell, `nohup`), which every child would inherit.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 pulumi.runtime.set_mocks(RecordingMocks(), project="exit", stack="dev", preview=False)
 pulumi.runtime.set_all_config({
     "mms:region": "cn-shanghai", "mms:endpoint": endpoint, "mms:protocol": "http",
