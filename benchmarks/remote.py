@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from pulumi_mms import Settings, StaticCredentials
+from pulumi_mms.core.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,15 +99,23 @@ class RemoteEmulator:
             "MMS_PROTOCOL": "http",
         }
 
-    def stack_config(self, **extra: str) -> dict[str, str]:
-        """Stack config (`mms:*`) pointing at the emulator, as a Pulumi program would have it."""
+    def stack_config(self, **settings: str) -> dict[str, str]:
+        """Stack config (`mms:*`) pointing at the emulator, as a Pulumi program would have it; `settings`
+        by their key in the settings table (`maxConcurrency="64"` becomes `mms:maxConcurrency`).
+
+        An unknown key is an error: a bare `maxConcurrency` in the config is ignored by the package, and
+        a benchmark would silently measure the default instead."""
+        known = {spec.key for spec in SETTINGS}
+        unknown = sorted(set(settings) - known)
+        if unknown:
+            raise ValueError(f"not settings of the package: {', '.join(unknown)}")
         return {
             "mms:region": self.region,
             "mms:endpoint": self.endpoint,
             "mms:protocol": "http",
             "mms:accessKey": self.access_key_id,
             "mms:secretKey": self.access_key_secret,
-            **extra,
+            **{f"mms:{key}": value for key, value in settings.items()},
         }
 
     def settings(self, **overrides: Any) -> Settings:
