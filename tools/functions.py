@@ -34,7 +34,8 @@ _ID_DOCS = {
 _WAIT_FOR = {
     "succeeded": "Wait until the job `succeeded` (DONE); a FAILED job fails at once with its error.",
     "migrated": (
-        "Wait until every matching table is `migrated` (DONE); fails once nothing runs and some failed."
+        "Wait until every matching table is `migrated` (DONE); fails once nothing runs and some failed, "
+        "and at once when no table matches."
     ),
 }
 

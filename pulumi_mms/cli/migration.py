@@ -178,7 +178,14 @@ def run(args: argparse.Namespace, redact: Any) -> int:
     items: list[Any]
     if args.id is not None:
         own = command.item.path_params[-1]
-        if gate is not None and command.name == "jobs":
+        if gate is not None and command.name != "jobs":
+            raise ValidationError(
+                "--wait",
+                f"{command.name} --wait {gate.condition} waits for the listed {command.name}, "
+                "not for one read with --id",
+                hint=f"drop --id and select the {command.name} with filters such as --name",
+            )
+        if gate is not None:
             source_id = reader.source_of(client, parent)
             items = [progress.wait_for_job(client, source_id, args.id, gate, on_progress=_progress)]
         else:

@@ -409,7 +409,7 @@ def get_mms_tables(
            desc.
     :param name_regex: A regular expression searched in each item's name; only matching items are returned.
     :param wait_for: Wait until every matching table is `migrated` (DONE); fails once nothing runs and some
-           failed. Not during `pulumi preview`, which shows the state.
+           failed, and at once when no table matches. Not during `pulumi preview`, which shows the state.
     :param wait_timeout: How long to wait, in seconds (default 600).
     """
     result: AwaitableGetMmsTablesResult = invoke(

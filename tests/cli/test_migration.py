@@ -57,6 +57,20 @@ def test_the_tables_gate_reports_counts(env: MmsEmulator, capsys: pytest.Capture
     assert "failed: employees" in capsys.readouterr().err
 
 
+def test_the_tables_gate_refuses_what_it_cannot_wait_for(
+    env: MmsEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No matching table is an error, not "0 of 0 done"; one table read by --id is not a gate."""
+    assert main(["tables", SOURCE, "--db-name", "salez", "--wait", "migrated", "--wait-timeout", "3"]) != 0
+    err = capsys.readouterr().err
+    assert "no table of data source 2000015 matches (db_name=salez)" in err
+    requests = env.stats.requests
+    assert main(["tables", SOURCE, "--id", "13", "--wait", "migrated"]) != 0
+    err = capsys.readouterr().err
+    assert "--wait" in err and "not for one read with --id" in err and "--name" in err
+    assert env.stats.requests == requests  # refused before any request
+
+
 def test_bad_flags_are_named(env: MmsEmulator, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["tables"]) != 0
     assert "SOURCE_ID" in capsys.readouterr().err

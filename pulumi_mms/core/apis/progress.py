@@ -3,7 +3,8 @@
 - `wait_for_job`: until a job `succeeded` (DONE); a FAILED job ends the wait at once with its error (the
   last log line of its first failed task).
 - `wait_for_tables`: until the matching tables are `migrated` (every one DONE); the result counts done,
-  failed and running tables; when nothing is left running and some failed, the wait ends at once.
+  failed and running tables; when nothing is left running and some failed, the wait ends at once, and
+  when no table matches at all it fails at once (`NotFound`): a misspelt filter never opens the gate.
 Both follow the data source's wait: never blocking during a preview (one read, failing fast on a failure),
 bounded by a timeout, polling with backoff, progress through `on_progress`.
 """
@@ -19,7 +20,7 @@ from pydantic import Field
 
 from .. import validation
 from ..client import MmsClient
-from ..errors import NotReady, ValidationError
+from ..errors import NotFound, NotReady, ValidationError
 from ..model import _WireModel
 from ..readiness import DEFAULT_TIMEOUT_S
 from . import catalog, reader
@@ -157,7 +158,8 @@ class TableProgress(_WireModel):
 
     @property
     def migrated(self) -> bool:
-        return self.done == self.total
+        """Every matching table is DONE, and there is at least one: no table is not a migration."""
+        return self.total > 0 and self.done == self.total
 
     def describe(self) -> str:
         return f"{self.done} of {self.total} tables done, {self.running} running, {self.failed} failed"
@@ -191,7 +193,9 @@ def wait_for_tables(
     listing_arguments = {k: v for k, v in arguments.items() if k != "source_name"}
     reader.check(catalog.LIST_MMS_TABLES, {k: v for k, v in arguments.items() if k != "name_regex"})
     source_id = listing_arguments["source_id"] = reader.source_of(client, arguments)
-    where = ", ".join(f"{k}={v}" for k, v in arguments.items() if k not in ("source_id", "source_name"))
+    where = ", ".join(
+        f"{k}={v}" for k, v in arguments.items() if k not in ("source_id", "source_name") and v is not None
+    )
     subject = f"the tables of data source {source_id}" + (f" ({where})" if where else "")
     context = {"source_id": source_id, "region": client.settings.region, "endpoint": client.endpoint}
 
@@ -201,6 +205,17 @@ def wait_for_tables(
 
     def failed(state: tuple[reader.Listing[Table], TableProgress]) -> None:
         progress = state[1]
+        if not progress.total:
+            # A misspelt database or filter must not open the gate, nor wait its whole timeout.
+            raise NotFound(
+                f"no table of data source {source_id} matches"
+                + (f" ({where})" if where else "")
+                + ": there is nothing to wait for",
+                kind="table",
+                hint="check the filters (list the tables with `pulumi-mms tables "
+                f"{source_id}`); tables are listed once the data source's metadata has been scanned",
+                **context,
+            )
         if progress.failed and not progress.running:
             raise NotReady(
                 f"{subject} cannot all be migrated: {progress.describe()} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_mms import NotReady, ValidationError
+from pulumi_mms import NotFound, NotReady, ValidationError
 from pulumi_mms.core.apis import progress
 from pulumi_mms.core.apis.models import JobStatus
 from pulumi_mms.testing import MmsEmulator
@@ -70,6 +70,19 @@ def test_tables_gate_fails_when_nothing_runs_and_some_failed(mms_emulator: MmsEm
     client = fake_time_client(mms_emulator, FakeClock())
     with pytest.raises(NotReady, match=r"0 of 2 tables done, 0 running, 1 failed \(failed: employees\)"):
         progress.wait_for_tables(client, MIGRATED, source_id=SOURCE, db_name="hr")
+
+
+@pytest.mark.parametrize("is_preview", [False, True])
+def test_a_tables_gate_with_no_matching_table_fails_at_once(mms_emulator: MmsEmulator, is_preview: bool) -> None:
+    """A misspelt database must neither open the gate (0 of 0 done) nor wait out its timeout."""
+    clock = FakeClock()
+    client = fake_time_client(mms_emulator, clock)
+    with pytest.raises(NotFound, match=r"no table of data source 2000015 matches \(db_name=salez\)") as caught:
+        progress.wait_for_tables(client, MIGRATED, is_preview=is_preview, source_id=SOURCE, db_name="salez")
+    assert caught.value.kind == "table"
+    assert "pulumi-mms tables 2000015" in str(caught.value)
+    assert clock.sleeps == []
+    assert not progress.table_progress([]).migrated
 
 
 def test_a_table_preview_reports_the_counts(mms_emulator: MmsEmulator) -> None:
