@@ -152,7 +152,8 @@ def _wide(options: Options) -> Result:
         figures=figures,
         notes=[
             f"maxConcurrency {WIDE}: {ours_s / bound_s:.2f}x the bound" if bound_s else "no latency",
-            f"maxConcurrency {WIDE}: the program's warm-up run had {ours_connections} connections open at once",
+            f"maxConcurrency {WIDE}: the program's warm-up run had {ours_connections} connections "
+            "open at once",
         ],
     )
 

@@ -28,7 +28,9 @@ _INPUT = {Kind.STR: "str", Kind.INT: "int", Kind.BOOL: "bool", Kind.STR_LIST: "S
 _ID_DOCS = {
     "source_id": "The data source ID (give this or `source_name`).",
     "source_name": "The exact name of the data source (instead of `source_id`).",
-    "name_regex": "A regular expression searched in each item's name; only matching items are returned.",
+    "name_regex": (
+        "A regular expression (RE2 syntax) searched in each item's name; only matching items are returned."
+    ),
     "wait_timeout": "How long to wait, in seconds (default 600).",
 }
 _WAIT_FOR = {

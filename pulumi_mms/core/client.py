@@ -9,6 +9,7 @@ tea or darabonba escapes: every failed attempt goes through `pulumi_mms.translat
 from __future__ import annotations
 
 import collections
+import contextlib
 import contextvars
 import hashlib
 import json
@@ -181,8 +182,8 @@ class MmsClient:
             ).data
             return paging.Page(data.object_list or [], data.total, data.page_size)
 
-        return iter(
-            paging.read_all(
+        with self.one_deadline():
+            listed = paging.read_all(
                 fetch,
                 lambda item: item.id,
                 subject="data source list",
@@ -190,7 +191,22 @@ class MmsClient:
                 concurrency=self.settings.max_concurrency,
                 context={"region": self.settings.region, "endpoint": self.endpoint},
             )
+        return iter(listed)
+
+    @contextlib.contextmanager
+    def one_deadline(self) -> Iterator[None]:
+        """The calls made inside (a listing's pages, on any thread that copies this context) share one
+        totalTimeout, counted from now (less the time the lookup waited for a worker); nested: the outer."""
+        if _lookup_deadline.get() is not None:
+            yield
+            return
+        token = _lookup_deadline.set(
+            (self.clock, self.clock() + self.settings.retry.deadline_s - queued_s.get())
         )
+        try:
+            yield
+        finally:
+            _lookup_deadline.reset(token)
 
     # -- one call, with retries -------------------------------------------------------------------
 
@@ -203,13 +219,17 @@ class MmsClient:
         """
         policy = self.settings.retry
         deadline = self.clock() + policy.deadline_s - queued_s.get()
+        shared = _lookup_deadline.get()
+        if shared is not None and shared[0] is self.clock:
+            deadline = min(deadline, shared[1])  # a later page of a listing: what is left of the listing's
         attempt = 0
         with self._slots:
             while True:
                 attempt += 1
                 remaining = deadline - self.clock()
                 if remaining < policy.min_attempt_s:
-                    # Only possible before the first attempt, after waiting for a worker or a slot.
+                    # Only possible before the first attempt: after waiting for a worker or a slot, or
+                    # for the earlier pages of a listing.
                     raise errors.ServiceUnavailable(
                         f"{call.subject}: only {max(remaining, 0) * 1000:.0f} ms of totalTimeout "
                         f"({policy.deadline_s * 1000:.0f} ms) were left when its turn came, too little for "
@@ -350,6 +370,11 @@ def _error_shape(raw: bytes) -> tuple[str | None, str, str | None] | None:
 
 queued_s: contextvars.ContextVar[float] = contextvars.ContextVar("pulumi_mms_queued_s", default=0.0)
 """How long the running lookup waited for a worker: it counts against each call's totalTimeout."""
+
+_lookup_deadline: contextvars.ContextVar[tuple[Callable[[], float], float] | None] = contextvars.ContextVar(
+    "pulumi_mms_lookup_deadline", default=None
+)
+"""The deadline (clock, time) of the lookup that makes several calls: a listing's pages share it."""
 
 MAX_SHARED_CLIENTS = 8
 """Shared clients kept at once; the least recently used is dropped (its sockets closed once unused)."""

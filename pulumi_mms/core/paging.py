@@ -3,7 +3,9 @@
 The MMS list APIs (ListMmsDataSources, ListMmsJobs, ListMmsTables, ...) page with `pageNum`/`pageSize`
 and report a `total`. `read_all` reads page 1; when it gives the total, the remaining pages are fetched
 at once on up to `concurrency` threads (each request still takes a slot of the client's limit), else
-page after page until a short one (a missing total does not mean "nothing more").
+page after page until a short one (a missing total does not mean "nothing more"). The page threads are
+daemons running in a copy of the caller's context: a listing in flight never holds the process at exit
+(a `ThreadPoolExecutor`'s threads are joined), and the pages share the caller's deadline.
 
 A server cannot make it loop: the pages are capped at `total / pageSize + 1` and at `max_pages` (an
 error beyond), a page that only repeats items already seen (a server that ignores `pageNum`) ends the
@@ -14,9 +16,11 @@ Any list API reuses it with a `fetch(page_num, page_size) -> Page` and a `key(it
 
 from __future__ import annotations
 
+import contextvars
 import math
+import threading
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -165,24 +169,37 @@ def _concurrent(
     (a server ignoring `pageNum`) stops the asking for more.
     """
     workers = max(1, min(concurrency, len(page_nums)))
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pulumi-mms-pages")
     received: dict[int, Page[T]] = {}
     to_ask = iter(page_nums)
     pending: dict[Future[Page[T]], int] = {}
-    try:
-        while True:
-            while len(pending) < workers and (num := next(to_ask, None)) is not None:
-                pending[pool.submit(fetch, num, page_size)] = num
-            if not pending:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=pending.__getitem__):
-                num = pending.pop(future)
-                received[num] = future.result()  # the first error ends the listing
-                if not items.is_new(received[num].items):
-                    to_ask = iter(())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    while True:
+        while len(pending) < workers and (num := next(to_ask, None)) is not None:
+            pending[_start(fetch, num, page_size)] = num
+        if not pending:
+            break
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=pending.__getitem__):
+            num = pending.pop(future)
+            received[num] = future.result()  # the first error ends the listing (the rest run out alone)
+            if not items.is_new(received[num].items):
+                to_ask = iter(())
     for num in sorted(received):
         items.add(num, received[num].items)
     return [page.total for page in received.values() if page.total is not None]
+
+
+def _start(fetch: Callable[[int, int], Page[T]], page_num: int, page_size: int) -> Future[Page[T]]:
+    """Fetch one page on a daemon thread, in a copy of the caller's context."""
+    future: Future[Page[T]] = Future()
+    context = contextvars.copy_context()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(context.run(fetch, page_num, page_size))
+        except BaseException as error:
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="pulumi-mms-pages", daemon=True).start()
+    return future

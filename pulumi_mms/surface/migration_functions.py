@@ -179,7 +179,8 @@ def get_mms_jobs(
     :param stopped: 1 for stopped jobs only, 0 for jobs that are not stopped.
     :param timer_id: Only jobs created by this timer.
     :param sorter: How to order the items: a field (status) and its direction, asc or desc.
-    :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
+           are returned.
     """
     result: AwaitableGetMmsJobsResult = invoke(
         BY_NAME["get_mms_jobs"],
@@ -289,7 +290,8 @@ def get_mms_dbs(
     :param sorter: How to order the items: a field (num_rows, size, update_time) and its direction, asc or
            desc.
     :param status: Only databases in this migration status.
-    :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
+           are returned.
     """
     result: AwaitableGetMmsDbsResult = invoke(
         BY_NAME["get_mms_dbs"],
@@ -407,7 +409,8 @@ def get_mms_tables(
     :param type: The table type.
     :param sorter: How to order the items: a field (last_ddl_time, num_rows, size) and its direction, asc or
            desc.
-    :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
+           are returned.
     :param wait_for: Wait until every matching table is `migrated` (DONE); fails once nothing runs and some
            failed, and at once when no table matches. Not during `pulumi preview`, which shows the state.
     :param wait_timeout: How long to wait, in seconds (default 600).
@@ -556,7 +559,8 @@ def get_mms_partitions(
     :param value: The partition value.
     :param sorter: How to order the items: a field (last_ddl_time, num_rows, size) and its direction, asc or
            desc.
-    :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
+           are returned.
     """
     result: AwaitableGetMmsPartitionsResult = invoke(
         BY_NAME["get_mms_partitions"],
@@ -684,7 +688,8 @@ def get_mms_tasks(
     :param src_table_name: The source table name.
     :param status: Only tasks in this status.
     :param sorter: How to order the items: a field (start_time, status) and its direction, asc or desc.
-    :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
+           are returned.
     """
     result: AwaitableGetMmsTasksResult = invoke(
         BY_NAME["get_mms_tasks"],
@@ -758,7 +763,8 @@ def get_mms_task_logs(
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param task_id: The task ID.
-    :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
+           are returned.
     """
     result: AwaitableGetMmsTaskLogsResult = invoke(
         BY_NAME["get_mms_task_logs"],
@@ -839,7 +845,8 @@ def get_mms_timers(
     :param src_db_name: The source database name.
     :param src_table_name: The source table name.
     :param stopped: Only stopped (true) or running (false) timers.
-    :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
+           are returned.
     """
     result: AwaitableGetMmsTimersResult = invoke(
         BY_NAME["get_mms_timers"],
@@ -898,7 +905,8 @@ def get_mms_timer_logs(
     :param source_id: The data source ID (give this or `source_name`).
     :param source_name: The exact name of the data source (instead of `source_id`).
     :param timer_id: The timer ID.
-    :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
+           are returned.
     """
     result: AwaitableGetMmsTimerLogsResult = invoke(
         BY_NAME["get_mms_timer_logs"],
@@ -971,7 +979,8 @@ def get_mms_data_source_config_items(
 
     :param lang: The language of the descriptions: zh_CN or en_US.
     :param source_type: The data source type: HIVE, BIGQUERY or MAXCOMPUTE.
-    :param name_regex: A regular expression searched in each item's name; only matching items are returned.
+    :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
+           are returned.
     """
     result: AwaitableGetMmsDataSourceConfigItemsResult = invoke(
         BY_NAME["get_mms_data_source_config_items"],

@@ -67,7 +67,9 @@ def test_the_tables_gate_refuses_what_it_cannot_wait_for(
     requests = env.stats.requests
     assert main(["tables", SOURCE, "--id", "13", "--wait", "migrated"]) != 0
     err = capsys.readouterr().err
-    assert "--wait" in err and "not for one read with --id" in err and "--name" in err
+    assert "--wait" in err
+    assert "not for one read with --id" in err
+    assert "--name" in err
     assert env.stats.requests == requests  # refused before any request
 
 

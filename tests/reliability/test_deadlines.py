@@ -22,7 +22,19 @@ from pulumi_mms.testing import Hang, MmsEmulator, Throttle
 
 from ..dynamic_host import DynamicHost, serialized_provider
 from ..programs import run_program
-from . import SOURCE, FakeClock, closed_port, fake_time_client, settings_for, silent_listener, stack_config
+from . import (
+    SOURCE,
+    FakeClock,
+    Received,
+    Reply,
+    ScriptedServer,
+    closed_port,
+    fake_time_client,
+    server_settings,
+    settings_for,
+    silent_listener,
+    stack_config,
+)
 
 HANG_CHECK_S = 10.0
 TIMEOUT_MS = 200
@@ -198,3 +210,31 @@ def test_no_retry_is_sent_with_almost_no_deadline_left() -> None:
     assert error.attempts == 1
     assert requests == 1
     assert clock.sleeps == []
+
+
+def test_the_pages_of_a_listing_share_one_total_timeout() -> None:
+    """totalTimeout bounds the whole listing (one lookup), not each of its pages: 6 pages answered in
+    0.75 s each, one at a time, with totalTimeout 1.5 s, end in ServiceUnavailable after 2 or 3 requests
+    (before: every page had a deadline of its own and the listing took 4.5 s)."""
+    import json
+    from urllib.parse import parse_qs
+
+    def page(request: Received) -> Reply:
+        number = int(parse_qs(request.query)["pageNum"][0])
+        time.sleep(0.75)
+        items = [
+            {"id": (number - 1) * 100 + i, "name": f"ds{(number - 1) * 100 + i}", "status": "STARTED"}
+            for i in range(1, 101)
+        ]
+        body = {"requestId": "R", "data": {"objectList": items, "total": 600, "pageSize": 100}}
+        return Reply(200, (("Content-Type", "application/json"),), json.dumps(body).encode())
+
+    with ScriptedServer(page) as server:
+        settings = server_settings(
+            server.endpoint, max_concurrency=1, retry=RetryPolicy(max_attempts=1, deadline_s=1.5)
+        )
+        error, elapsed = timed_failure(lambda: list(MmsClient(settings).iter_data_sources()))
+        requests = len(server.received)
+    assert isinstance(error, ServiceUnavailable), error
+    assert requests <= 3
+    assert elapsed < 1.5 + 2.5  # the deadline plus a margin for a loaded machine; 4.5 s before

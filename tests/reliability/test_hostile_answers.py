@@ -238,6 +238,30 @@ def test_the_cap_is_a_setting() -> None:
             tight.get_data_source(5)
 
 
+@pytest.mark.parametrize("fits", [True, False])
+def test_the_cap_comes_from_the_stack_config_in_a_program(fits: bool) -> None:
+    """`mms:maxResponseBytes` in the stack config, end to end through a program run (mock runtime)."""
+    from pulumi_mms import get_mms_data_source
+
+    body = sample_body() + b" " * 2048  # (the cap's minimum is 1 KiB)
+    with ScriptedServer(lambda _r: Reply(200, JSON, body)) as server:
+        config = {
+            "mms:region": "cn-shanghai",
+            "mms:endpoint": server.endpoint,
+            "mms:protocol": "http",
+            "mms:accessKey": "LTAI5tScriptedServerKey",
+            "mms:secretKey": "scripted-secret",
+            "mms:maxResponseBytes": str(len(body) if fits else len(body) - 1),
+        }
+        if fits:
+            assert run_program(lambda: get_mms_data_source(5).id, preview=True, config=config).value == 5
+        else:
+            expected = rf"larger than {len(body) - 1} bytes.*maxResponseBytes"
+            with pytest.raises(MalformedResponse, match=expected):
+                run_program(lambda: get_mms_data_source(5).id, preview=True, config=config)
+        assert len(server.received) == 1  # a body over the cap is not retried
+
+
 # -- section 4: answers are checked, not trusted -------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ totalTimeout.
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import subprocess
 import sys
@@ -145,3 +146,73 @@ def test_time_queued_behind_max_concurrency_counts_against_total_timeout() -> No
 
 def _get(client: MmsClient, source_id: int) -> object:
     return client.get_data_source(source_id)
+
+
+LISTING_PROGRAM = """
+import signal
+import sys
+import pulumi.runtime
+from pulumi_mms import get_mms_data_sources_output
+from tests.programs import RecordingMocks
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
+pulumi.runtime.set_mocks(RecordingMocks(), project="exit", stack="dev", preview=False)
+pulumi.runtime.set_all_config({
+    "mms:region": "cn-shanghai", "mms:endpoint": sys.argv[1], "mms:protocol": "http",
+    "mms:accessKey": "LTAI5tExitTestKey", "mms:secretKey": "exit-test-secret",
+})
+listing = get_mms_data_sources_output()
+print("started", flush=True)
+sys.stdin.readline()  # until the test has seen the later pages asked for
+sys.exit(1)
+"""
+
+
+def test_a_listing_in_flight_does_not_hold_the_process() -> None:
+    """Page 1 answers (total 1,000), the later pages never do: the program fails while they are in flight
+    and the process is gone within 3 s (before: the page threads were a ThreadPoolExecutor's, joined at
+    exit, and the process lived until the pages' deadline, ~40 s with the defaults)."""
+    release = threading.Event()
+    asked_later = threading.Event()
+
+    def first_page_only(request: Received) -> Reply:
+        if "pageNum=1&" not in request.query + "&":
+            asked_later.set()
+            release.wait(120)
+            return Reply(503)
+        items = [{"id": i, "name": f"ds{i}", "status": "STARTED"} for i in range(1, 101)]
+        body = {"requestId": "R", "data": {"objectList": items, "total": 1000, "pageSize": 100}}
+        return Reply(200, (("Content-Type", "application/json"),), json.dumps(body).encode())
+
+    with ScriptedServer(first_page_only) as server:
+        child = subprocess.Popen(
+            [sys.executable, "-c", LISTING_PROGRAM, server.endpoint],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert _first_line(child) == "started"
+            assert asked_later.wait(START_WITHIN_S), "the later pages were never asked for"
+            assert child.stdin is not None
+            began = time.monotonic()
+            child.stdin.write("exit\n")
+            child.stdin.flush()
+            try:
+                child.wait(timeout=START_WITHIN_S)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"still running {START_WITHIN_S} s after sys.exit(1)")
+            elapsed_s = time.monotonic() - began
+        finally:
+            release.set()
+            child.kill()
+            child.wait()
+            for stream in (child.stdin, child.stdout, child.stderr):
+                if stream:
+                    stream.close()
+    with silent_listener() as endpoint:  # what exiting the same imports costs on this machine now
+        baseline_s, _ = exit_time(endpoint, 0, "exit", limit_s=START_WITHIN_S)
+    assert baseline_s is not None
+    assert elapsed_s < baseline_s + EXIT_WITHIN_S, f"{elapsed_s:.1f} s to exit (baseline {baseline_s:.1f} s)"

@@ -45,14 +45,19 @@ def list_all(
     def fetch(number: int, size: int) -> paging.Page[T]:
         return page(client, api, page_num=number, page_size=size, **arguments)
 
-    return paging.read_all(
-        fetch,
-        _key,
-        subject=call.subject,
-        page_size=page_size or api.max_page_size,
-        concurrency=client.settings.max_concurrency,
-        context={"source_id": call.source_id, "region": client.settings.region, "endpoint": client.endpoint},
-    )
+    with client.one_deadline():
+        return paging.read_all(
+            fetch,
+            _key,
+            subject=call.subject,
+            page_size=page_size or api.max_page_size,
+            concurrency=client.settings.max_concurrency,
+            context={
+                "source_id": call.source_id,
+                "region": client.settings.region,
+                "endpoint": client.endpoint,
+            },
+        )
 
 
 def _key(item: Any) -> Any:

@@ -73,11 +73,14 @@ def test_tables_gate_fails_when_nothing_runs_and_some_failed(mms_emulator: MmsEm
 
 
 @pytest.mark.parametrize("is_preview", [False, True])
-def test_a_tables_gate_with_no_matching_table_fails_at_once(mms_emulator: MmsEmulator, is_preview: bool) -> None:
+def test_a_tables_gate_with_no_matching_table_fails_at_once(
+    mms_emulator: MmsEmulator, is_preview: bool
+) -> None:
     """A misspelt database must neither open the gate (0 of 0 done) nor wait out its timeout."""
     clock = FakeClock()
     client = fake_time_client(mms_emulator, clock)
-    with pytest.raises(NotFound, match=r"no table of data source 2000015 matches \(db_name=salez\)") as caught:
+    expected = r"no table of data source 2000015 matches \(db_name=salez\)"
+    with pytest.raises(NotFound, match=expected) as caught:
         progress.wait_for_tables(client, MIGRATED, is_preview=is_preview, source_id=SOURCE, db_name="salez")
     assert caught.value.kind == "table"
     assert "pulumi-mms tables 2000015" in str(caught.value)
