@@ -56,6 +56,8 @@ class Param:
     fields: tuple[str, ...] = ()
     style: str = ""
     model: str = ""
+    required: bool = False
+    """The API reference marks it required: refused when missing, before any request."""
 
     @property
     def name(self) -> str:
@@ -63,8 +65,8 @@ class Param:
         return snake(self.wire)
 
 
-def q(wire: str, kind: Kind, description: str) -> Param:
-    return Param(wire, kind, description)
+def q(wire: str, kind: Kind, description: str, *, required: bool = False) -> Param:
+    return Param(wire, kind, description, required=required)
 
 
 def sorter(fields: tuple[str, ...], style: str, model: str) -> Param:
@@ -300,7 +302,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         "The configuration items a data source of a type takes.",
         (
             q("lang", Kind.STR, "The language of the descriptions: zh_CN or en_US."),
-            q("sourceType", Kind.STR, "The data source type: HIVE, BIGQUERY or MAXCOMPUTE."),
+            q("sourceType", Kind.STR, "The data source type: HIVE, BIGQUERY or MAXCOMPUTE.", required=True),
         ),
     ),
 )

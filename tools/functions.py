@@ -72,9 +72,18 @@ def _sorters() -> list[str]:
     return sorted({s for fn in FUNCTIONS for name in fn.arguments if (s := _sorter(fn, name))})
 
 
+def _required(fn: Function, name: str) -> bool:
+    return any(p.name == name and p.required for p in fn.api.query)
+
+
+def _ordered(fn: Function) -> list[str]:
+    """The arguments, those the API requires first (no default in Python, `required` in the schema)."""
+    return sorted(fn.arguments, key=lambda name: not _required(fn, name))
+
+
 def _signature(fn: Function, *, output: bool) -> list[str]:
     lines = []
-    for name in fn.arguments:
+    for name in _ordered(fn):
         if name == "wait_timeout":
             annotation = "pulumi.Input[float] | None" if output else "float | None"
             lines.append(f"    {name}: {annotation} = None,")
@@ -90,6 +99,10 @@ def _signature(fn: Function, *, output: bool) -> list[str]:
             annotation = "int | str | None"
         else:
             annotation = f"{_PLAIN[kind]} | None"
+        if _required(fn, name):
+            annotation = annotation.removesuffix(" | None")
+            lines.append(f"    {name}: {annotation},")
+            continue
         lines.append(f"    {name}: {annotation} = None,")
     opts = (
         "pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None"
@@ -114,7 +127,7 @@ def _docstring(fn: Function, *, output: bool) -> list[str]:
             f"    {what} every page, filtered on the server by the API's filters and here by `name_regex`."
         )
         lines.append("")
-    for name in fn.arguments:
+    for name in _ordered(fn):
         text = f":param {name}: {_doc(fn, name)}"
         wrapped = textwrap.wrap(text, 104, subsequent_indent="       ", break_on_hyphens=False)
         lines += [f"    {line}" for line in wrapped]

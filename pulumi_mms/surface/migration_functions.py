@@ -968,8 +968,8 @@ def get_mms_fetch_metadata_job_output(
 
 
 def get_mms_data_source_config_items(
+    source_type: str,
     lang: str | None = None,
-    source_type: str | None = None,
     name_regex: str | None = None,
     opts: pulumi.InvokeOptions | None = None,
 ) -> AwaitableGetMmsDataSourceConfigItemsResult:
@@ -977,8 +977,8 @@ def get_mms_data_source_config_items(
 
     Every item of every page, filtered on the server by the API's filters and here by `name_regex`.
 
-    :param lang: The language of the descriptions: zh_CN or en_US.
     :param source_type: The data source type: HIVE, BIGQUERY or MAXCOMPUTE.
+    :param lang: The language of the descriptions: zh_CN or en_US.
     :param name_regex: A regular expression (RE2 syntax) searched in each item's name; only matching items
            are returned.
     """
@@ -991,8 +991,8 @@ def get_mms_data_source_config_items(
 
 
 def get_mms_data_source_config_items_output(
+    source_type: pulumi.Input[str],
     lang: pulumi.Input[str] | None = None,
-    source_type: pulumi.Input[str] | None = None,
     name_regex: pulumi.Input[str] | None = None,
     opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
 ) -> pulumi.Output[GetMmsDataSourceConfigItemsResult]:

@@ -156,9 +156,11 @@ def list_mms_data_sources(ctx: RequestContext) -> dict[str, Any]:
     start = (page_num - 1) * page_size
     page, total = ctx.backend.page_of(
         (
-            lambda record: name in str(record.get("name", "")).lower()
-            and (not kind or str(record.get("type", "")).lower() == kind)
-            and (not region or record.get("region") == region)
+            lambda record: (
+                name in str(record.get("name", "")).lower()
+                and (not kind or str(record.get("type", "")).lower() == kind)
+                and (not region or record.get("region") == region)
+            )
         )
         if name or kind or region
         else None,

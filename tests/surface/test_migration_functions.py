@@ -3,6 +3,7 @@ name_regex, the parent by id or by name, typed and exportable results, checked a
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pulumi
@@ -79,6 +80,56 @@ def test_every_function_reads_the_emulator(mms_emulator: MmsEmulator, call: Any,
     assert run(mms_emulator, call) == expected
 
 
+ARGUMENTS: dict[str, dict[str, Any]] = {
+    "get_mms_job": {"source_id": SOURCE, "job_id": 1},
+    "get_mms_jobs": {"source_name": "demo", "status": "DOING"},
+    "get_mms_db": {"source_id": SOURCE, "db_id": 2},
+    "get_mms_dbs": {"source_id": SOURCE},
+    "get_mms_table": {"source_id": SOURCE, "table_id": 11},
+    "get_mms_tables": {"source_id": SOURCE, "db_name": "sales"},
+    "get_mms_partition": {"source_id": SOURCE, "partition_id": 132},
+    "get_mms_partitions": {"source_id": SOURCE, "table_name": "orders"},
+    "get_mms_task": {"source_id": SOURCE, "task_id": 1004},
+    "get_mms_tasks": {"source_id": SOURCE, "job_id": 1},
+    "get_mms_task_logs": {"source_id": SOURCE, "task_id": 1004},
+    "get_mms_timer": {"source_id": SOURCE, "timer_id": 1},
+    "get_mms_timers": {"source_id": SOURCE},
+    "get_mms_timer_logs": {"source_id": SOURCE, "timer_id": 1},
+    "get_mms_fetch_metadata_job": {"source_id": SOURCE, "scan_id": 1000253},
+    "get_mms_data_source_config_items": {"source_type": "HIVE", "lang": "en_US"},
+    "get_mms_migration_summary": {"source_name": "demo"},
+}
+
+
+def _plain_values(value: Any) -> Any:
+    """A result as nested plain data, to compare one function's two forms."""
+    if isinstance(value, list):
+        return [_plain_values(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain_values(item) for key, item in value.items()}
+    if hasattr(value, "__dict__") and type(value).__module__.startswith("pulumi_mms"):
+        return {key: _plain_values(item) for key, item in vars(value).items() if not key.startswith("_")}
+    return value
+
+
+@pytest.mark.parametrize("name", [fn.name for fn in FUNCTIONS])
+def test_the_output_form_of_every_function_gives_what_the_plain_form_gives(
+    mms_emulator: MmsEmulator, name: str
+) -> None:
+    """Each function's `_output` form, with its arguments as Outputs, against the emulator: the same
+    result as its plain form (the arguments given as Outputs are resolved before the lookup)."""
+    arguments = ARGUMENTS[name]
+    plain = run(mms_emulator, lambda: _plain_values(getattr(fns, name)(**arguments)))
+    as_outputs = {key: pulumi.Output.from_input(value) for key, value in arguments.items()}
+    output = run(mms_emulator, lambda: getattr(fns, f"{name}_output")(**as_outputs).apply(_plain_values))
+    assert output == plain
+    assert plain  # something was read
+
+
+def test_every_function_has_arguments_for_the_output_form_test() -> None:
+    assert set(ARGUMENTS) == {fn.name for fn in FUNCTIONS}
+
+
 def test_every_function_has_both_forms() -> None:
     for fn in FUNCTIONS:
         assert callable(getattr(fns, fn.name))
@@ -109,6 +160,8 @@ def test_password_items_are_secret(mms_emulator: MmsEmulator) -> None:
         (lambda: fns.get_mms_tables_output(source_id=SOURCE, status=[""]), "status"),
         (lambda: fns.get_mms_tables(source_id=SOURCE, sorter={"rows": "asc"}), "sorter"),
         (lambda: fns.get_mms_jobs_output(source_id=SOURCE, sorter={"status": "up"}), "sorter"),
+        (lambda: fns.get_mms_data_source_config_items(source_type=None), "source_type"),  # type: ignore[arg-type]
+        (lambda: fns.get_mms_data_source_config_items_output(source_type=None), "source_type"),  # type: ignore[arg-type]
     ],
 )  # fmt: skip
 def test_bad_arguments_fail_before_any_request(mms_emulator: MmsEmulator, call: Any, argument: str) -> None:
@@ -155,7 +208,9 @@ def test_the_output_form_is_secret_as_a_whole_when_it_holds_a_password(mms_emula
     assert run(mms_emulator, program) == [True, False, "default-pw"]
 
 
-def test_the_tables_gate_waits_during_up_and_counts(mms_emulator: MmsEmulator) -> None:
+def test_the_tables_gate_waits_during_up_and_counts(
+    mms_emulator: MmsEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
     mms_emulator.migration.script_job(SOURCE, 2, after_reads=2)
 
     def program() -> Any:
@@ -164,7 +219,14 @@ def test_the_tables_gate_waits_during_up_and_counts(mms_emulator: MmsEmulator) -
         )
         return pulumi.Output.all(tables.done, tables.failed, tables.running, tables.names)
 
-    assert run(mms_emulator, program) == [3, 0, 0, ["orders", "customers", "returns"]]
+    with caplog.at_level(logging.INFO):
+        assert run(mms_emulator, program) == [3, 0, 0, ["orders", "customers", "returns"]]
+    # Progress goes through pulumi.log.info (the mock runtime's engine hands it to Python's logging).
+    progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("waiting for")]
+    assert progress == [  # one line per poll that found them not all migrated (the job finishes on read 2)
+        "waiting for the tables of data source 2000015 (db_name=sales) to be migrated: "
+        "2 of 3 tables done, 1 running, 0 failed"
+    ]
 
 
 def test_gates_never_block_a_preview(mms_emulator: MmsEmulator) -> None:

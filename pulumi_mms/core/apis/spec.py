@@ -45,12 +45,13 @@ class Param:
     description: str
     sorter: type[pydantic.BaseModel] | None = None
     style: str = ""
+    required: bool = False
 
     @classmethod
     def declared(cls, param: declarations.Param, models: Any) -> Param:
         """The parameter a declaration describes (a sorter's model looked up by name in `models`)."""
         model = getattr(models, param.model) if param.model else None
-        return cls(param.name, param.wire, param.kind, param.description, model, param.style)
+        return cls(param.name, param.wire, param.kind, param.description, model, param.style, param.required)
 
     def wire_values(self, value: Any) -> dict[str, str]:
         """The query parameters for `value`, checked (a `ValidationError` naming this parameter)."""
@@ -144,6 +145,12 @@ class ReadApi(Generic[T]):
             value = arguments.get(param.name)
             if value is not None:
                 query.update(param.wire_values(value))
+            elif param.required:
+                raise ValidationError(
+                    param.name,
+                    f"{self.action} needs {param.name}",
+                    hint=f"give {param.name}: {param.description[0].lower()}{param.description[1:]}",
+                )
         size = query.get("pageSize")
         if size is not None and int(size) > self.max_page_size:
             raise ValidationError(

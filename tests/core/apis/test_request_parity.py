@@ -13,7 +13,7 @@ from alibabacloud_maxcompute20220104.client import Client as SdkClient
 from alibabacloud_tea_openapi import models as tea_models
 from alibabacloud_tea_util.models import RuntimeOptions
 
-from pulumi_mms import MmsClient
+from pulumi_mms import MmsClient, ValidationError
 from pulumi_mms.core import apis
 from pulumi_mms.core.apis.spec import Kind, Param, ReadApi, Shape, sort_fields
 from tests.reliability import SOURCE, Received, Reply, ScriptedServer, server_settings
@@ -76,7 +76,7 @@ def call_sdk(endpoint: str, api: ReadApi[Any], ids: dict[str, int], query: dict[
 def cases() -> list[tuple[ReadApi[Any], dict[str, Any]]]:
     out: list[tuple[ReadApi[Any], dict[str, Any]]] = []
     for api in apis.READ_APIS:
-        out.append((api, {}))
+        out.append((api, {p.name: sample(p, 0) for p in api.query if p.required}))
         for variant in (0, 1):
             out.append((api, {p.name: sample(p, variant) for p in api.query}))
     return out
@@ -102,6 +102,17 @@ def test_request_is_the_official_sdks(api: ReadApi[Any], query: dict[str, Any]) 
     assert ours.signed_headers == sdk.signed_headers
     if query:
         assert ours.query  # the values were sent, not dropped
+
+
+@pytest.mark.parametrize("api", [api for api in apis.READ_APIS if any(p.required for p in api.query)])
+def test_a_missing_required_parameter_is_refused_before_any_request(api: ReadApi[Any]) -> None:
+    ids = {name: SOURCE + i for i, name in enumerate(api.path_params)}
+    required = [p.name for p in api.query if p.required]
+    with ScriptedServer(empty_reply) as server, pytest.raises(ValidationError) as caught:
+        apis.list_all(MmsClient(server_settings(server.endpoint)), api, **ids)
+    assert caught.value.argument == required[0]
+    assert f"{api.action} needs {required[0]}" in str(caught.value)
+    assert server.received == []
 
 
 def test_every_read_api_of_the_sdk_in_the_issue_is_declared() -> None:
