@@ -293,7 +293,6 @@ class MmsClient:
         status = result.get("statusCode") if isinstance(result, dict) else None
         status = status if isinstance(status, int) else None
         facts = self.session.last_response()
-        ctx = self._translator.context(call, request_id=facts.request_id, status_code=status)
         if status is not None and not 200 <= status < 300:
             # tea returns 1xx/3xx answers as if they were data; the API never sends them, and a redirect
             # is not followed (it would carry the signed request, STS token included, elsewhere).
@@ -302,7 +301,7 @@ class MmsClient:
                     f"{call.subject}: unexpected HTTP {status} instead of a response",
                     hint="check that mms:endpoint is the MaxCompute API endpoint "
                     "(redirects are not followed)",
-                    **ctx,
+                    **self._translator.context(call, request_id=facts.request_id, status_code=status),
                 ),
                 retryable=False,
             )
@@ -312,6 +311,7 @@ class MmsClient:
         except pydantic.ValidationError as error:
             first = error.errors(include_url=False, include_input=False)[0]
         # Decided outside the handler: pydantic's error (which quotes the input) is not kept as context.
+        ctx = self._translator.context(call, request_id=facts.request_id, status_code=status)
         if first["type"] == "json_invalid":
             return self._translator.unreadable_body(call, facts, ctx)
         shape = _error_shape(raw)
