@@ -140,13 +140,16 @@ def get_mms_data_source_output(
     nothing to wait for.
     """
     args = _args(source_id, with_config, lang, name, wait_for, wait_timeout)
-    return invoke.invoke_output(
-        FUNCTION,
-        args,
-        opts,
-        result=lambda response: data_source_output_result(response.data, response.request_id),
-        secret=lambda found, _result: holds_password_value(found.data),
-    )
+    return invoke.invoke_output(FUNCTION, args, opts, result=_output_result, secret=_secret)
+
+
+# Module-level, not lambdas: one function object for every lookup, not two per lookup.
+def _output_result(response: GetMmsDataSourceResponse) -> GetMmsDataSourceResult:
+    return data_source_output_result(response.data, response.request_id)
+
+
+def _secret(found: GetMmsDataSourceResponse, _result: GetMmsDataSourceResult) -> bool:
+    return holds_password_value(found.data)
 
 
 def _args(

@@ -17,6 +17,8 @@ a client's settings. What they add to the lookup itself:
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from inspect import isawaitable
@@ -211,7 +213,47 @@ def invoke_output(
         settings = run_in_program(target.settings_now)
         if settings is not None and not depends_on:
             started = function.start(settings, checked)
-    return pulumi.Output._from_data(_run(function, args, depends_on, target, started, result, secret))
+    if started is not None:
+        return _straight(started, result, secret)
+    return pulumi.Output._from_data(_run(function, args, depends_on, target, result, secret))
+
+
+def _straight(
+    started: Future[T], result: Callable[[T], R], secret: Callable[[T, R], bool]
+) -> pulumi.Output[R]:
+    """The Output of a lookup already running, with nothing else to wait for: a future of the event loop,
+    settled when the lookup finishes. No task or coroutine per lookup: a program holds thousands of them
+    until it ends, and each costs memory and turns of the loop (BENCHMARKS.md, B11)."""
+    loop = asyncio.get_event_loop()
+    data: asyncio.Future[_OutputData[R]] = loop.create_future()
+    waiter = lookups.delivered(started, loop)
+    waiter.add_done_callback(functools.partial(_settle, data, started, result, secret))
+    return pulumi.Output._from_data(data)
+
+
+def _settle(
+    data: asyncio.Future[_OutputData[R]],
+    started: Future[T],
+    result: Callable[[T], R],
+    secret: Callable[[T, R], bool],
+    waiter: asyncio.Future[None],
+) -> None:
+    if data.done():  # cancelled meanwhile
+        return
+    if waiter.cancelled():
+        data.cancel()
+        return
+    try:
+        try:
+            response = started.result()
+        except MmsError as error:
+            raise lookups.as_program_error(error) from None
+        value = result(response)
+        data.set_result(
+            _OutputData(resources=set(), value=value, is_known=True, is_secret=secret(response, value))
+        )
+    except Exception as error:  # handed to the Output, as a task would hand it
+        data.set_exception(error)
 
 
 async def _run(
@@ -219,34 +261,31 @@ async def _run(
     args: Mapping[str, Any],
     depends_on: Any,
     target: Target,
-    started: Future[T] | None,
     result: Callable[[T], R],
     secret: Callable[[T, R], bool],
 ) -> _OutputData[R]:
     dependencies: set[pulumi.Resource] = set()
     is_secret = False
     try:
-        future = started
-        if future is None:
-            dependencies = await _resolve_depends_on(depends_on) if depends_on else set()
-            values: dict[str, Any] = {}
-            known = True
-            for name, value in args.items():
-                if not _pending(value):
-                    values[name] = value
-                    continue
-                output = pulumi.Output.from_input(value)
-                dependencies |= await output.resources()
-                known = await output.is_known() and known
-                is_secret = await output.is_secret() or is_secret
-                values[name] = await output.future()
-            if not known or not await _created(dependencies):
-                return _unknown(dependencies)
-            settings = await target.settings()
-            if settings is None:
-                return _unknown(dependencies)
-            checked = function.check(values)
-            future = function.start(settings, checked)
+        dependencies = await _resolve_depends_on(depends_on) if depends_on else set()
+        values: dict[str, Any] = {}
+        known = True
+        for name, value in args.items():
+            if not _pending(value):
+                values[name] = value
+                continue
+            output = pulumi.Output.from_input(value)
+            dependencies |= await output.resources()
+            known = await output.is_known() and known
+            is_secret = await output.is_secret() or is_secret
+            values[name] = await output.future()
+        if not known or not await _created(dependencies):
+            return _unknown(dependencies)
+        settings = await target.settings()
+        if settings is None:
+            return _unknown(dependencies)
+        checked = function.check(values)
+        future = function.start(settings, checked)
         response = await lookups.wait(future)
     except MmsError as error:
         raise lookups.as_program_error(error) from None

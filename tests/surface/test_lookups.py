@@ -221,3 +221,61 @@ def test_a_failed_outcome_raises_in_the_awaiting_task() -> None:
 
     with pytest.raises(DataSourceNotFound):
         asyncio.run(main())
+
+
+def _until(condition: Any) -> None:
+    give_up = time.monotonic() + 30  # a bound on polling, not a timing assertion
+    while not condition() and time.monotonic() < give_up:
+        time.sleep(0.005)
+    assert condition()
+
+
+def test_parked_workers_take_new_jobs_before_a_new_worker_starts() -> None:
+    """Workers idle between two bursts are woken for the second, however fast it comes: one released to
+    a job counts as on its way until it takes one (counted as neither parked nor free, the third job of
+    the burst started a fourth worker)."""
+    pool = lookups._Pool(8)
+    with MmsEmulator() as emu:
+        from pulumi_mms.core.client import shared_client
+        from tests.clients import settings_for
+
+        client = shared_client(settings_for(emu))
+
+        def burst() -> tuple[threading.Event, list[lookups._Job]]:
+            gate = threading.Event()
+            jobs = [lookups._Job(lambda _client: gate.wait(30), client) for _ in range(3)]
+            for job in jobs:
+                pool.submit(job)
+            return gate, jobs
+
+        gate, first = burst()
+        assert pool._workers == 3
+        gate.set()
+        assert all(job.future.result(30) for job in first)
+        _until(lambda: len(pool._parked) == 3)
+        gate, second = burst()
+        assert pool._workers == 3  # the three parked ones, woken
+        gate.set()
+        assert all(job.future.result(30) for job in second)
+        _until(lambda: len(pool._parked) == 3)
+        pool.retire()
+        _until(lambda: pool._workers == 0)
+
+
+def test_a_retired_pool_still_runs_what_it_is_given_then_its_workers_exit() -> None:
+    pool = lookups._Pool(2)
+    with MmsEmulator() as emu:
+        from pulumi_mms.core.client import shared_client
+        from tests.clients import settings_for
+
+        client = shared_client(settings_for(emu))
+        job = lookups._Job(lambda _client: "first", client)
+        pool.submit(job)
+        assert job.future.result(30) == "first"
+        _until(lambda: len(pool._parked) == 1)
+        pool.retire()
+        _until(lambda: pool._workers == 0)
+        late = lookups._Job(lambda _client: "late", client)
+        pool.submit(late)
+        assert late.future.result(30) == "late"
+        _until(lambda: pool._workers == 0)
