@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from inspect import isawaitable
 from typing import Any, Generic, TypeVar
 
@@ -243,6 +243,8 @@ def _settle(
     if waiter.cancelled():
         data.cancel()
         return
+    # Whatever happens is handed to the Output as a task would hand it: an Output left pending would keep
+    # the program waiting for it forever.
     try:
         try:
             response = started.result()
@@ -252,7 +254,14 @@ def _settle(
         data.set_result(
             _OutputData(resources=set(), value=value, is_known=True, is_secret=secret(response, value))
         )
-    except Exception as error:  # handed to the Output, as a task would hand it
+    except (asyncio.CancelledError, CancelledError):
+        data.cancel()
+    except StopIteration as error:  # a future refuses it (it would end a generator): as a task does
+        data.set_exception(RuntimeError(f"the lookup raised StopIteration: {error!r}"))
+    except (KeyboardInterrupt, SystemExit) as error:
+        data.set_exception(error)
+        raise
+    except BaseException as error:
         data.set_exception(error)
 
 

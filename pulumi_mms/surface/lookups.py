@@ -324,6 +324,7 @@ class _Pool:
         self._workers = 0
         self._free = 0  # workers done with a job, on their way back for the next one
         self._waking = 0  # parked workers released, on their way to the queue
+        self._starting = 0  # workers started, not yet at the queue
         self._retired = False
         _pools_ever.add(self)
 
@@ -332,18 +333,25 @@ class _Pool:
         start = False
         with self._lock:
             self._jobs.append(job)
-            coming = self._free + self._waking
+            coming = self._free + self._waking + self._starting
             if len(self._parked) + coming >= len(self._jobs):
                 if coming < len(self._jobs):
                     wake = self._parked.pop()
                     self._waking += 1
             elif self._workers < self.size:
                 self._workers += 1
+                self._starting += 1
                 start = True
         if wake is not None:
             wake.release()
         elif start:
-            threading.Thread(target=self._work, name="pulumi-mms", daemon=True).start()
+            try:
+                threading.Thread(target=self._work, name="pulumi-mms", daemon=True).start()
+            except BaseException:
+                with self._lock:  # no thread (the process is at its limit): not counted as one
+                    self._workers -= 1
+                    self._starting -= 1
+                raise
 
     def retire(self) -> None:
         """Workers exit as soon as the queue is empty (new jobs still run)."""
@@ -369,8 +377,12 @@ class _Pool:
         park = threading.Lock()
         park.acquire()
         freed = woken = False
+        starting = True
         while True:
             with self._lock:
+                if starting:
+                    self._starting -= 1
+                    starting = False
                 if freed:
                     self._free -= 1
                 if woken:

@@ -5,6 +5,7 @@ one Output per lookup."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import pulumi
@@ -277,3 +278,49 @@ def test_plain_arguments_give_one_output_straight_from_the_running_lookup(mms_em
     run = run_program(program, emulator=mms_emulator)
     assert run.value == [f"ds-{i}" for i in range(20)]
     assert tracked["per_lookup"] == 1
+
+
+class _NotAnException(BaseException):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [
+        (StopIteration(), RuntimeError),  # a future refuses StopIteration itself
+        (_NotAnException(), _NotAnException),
+        (ValueError("bad"), ValueError),
+    ],
+    ids=["StopIteration", "BaseException", "Exception"],
+)
+def test_whatever_a_running_lookup_raises_settles_its_output(raised: BaseException, expected: type) -> None:
+    """The Output of a lookup already running is settled whatever the lookup raises: one left pending
+    keeps a program waiting for it forever (Pulumi waits for every Output)."""
+    from pulumi_mms.surface import invoke, lookups
+
+    async def main() -> None:
+        started: lookups.Outcome[Any] = lookups.Outcome()
+        started.set_running_or_notify_cancel()
+        output = invoke._straight(started, lambda found: found, lambda _found, _value: False)
+        finisher = threading.Thread(target=started.set_exception, args=(raised,))
+        finisher.start()
+        finisher.join()
+        with pytest.raises(expected):
+            await asyncio.wait_for(output.future(), 30)  # a bound, not a timing assertion: a hang fails
+
+    asyncio.run(main())
+
+
+def test_a_cancelled_running_lookup_cancels_its_output() -> None:
+    from pulumi_mms.surface import invoke, lookups
+
+    async def main() -> None:
+        started: lookups.Outcome[Any] = lookups.Outcome()
+        output = invoke._straight(started, lambda found: found, lambda _found, _value: False)
+        finisher = threading.Thread(target=started.cancel)
+        finisher.start()
+        finisher.join()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(output.future(), 30)
+
+    asyncio.run(main())

@@ -230,10 +230,11 @@ def _until(condition: Any) -> None:
     assert condition()
 
 
-def test_parked_workers_take_new_jobs_before_a_new_worker_starts() -> None:
+def test_parked_workers_take_new_jobs_before_a_new_worker_starts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers idle between two bursts are woken for the second, however fast it comes: one released to
     a job counts as on its way until it takes one (counted as neither parked nor free, the third job of
     the burst started a fourth worker)."""
+    monkeypatch.setattr(lookups, "IDLE_S", 60.0)  # no worker leaves on its own mid-test
     pool = lookups._Pool(8)
     with MmsEmulator() as emu:
         from pulumi_mms.core.client import shared_client
@@ -262,7 +263,8 @@ def test_parked_workers_take_new_jobs_before_a_new_worker_starts() -> None:
         _until(lambda: pool._workers == 0)
 
 
-def test_a_retired_pool_still_runs_what_it_is_given_then_its_workers_exit() -> None:
+def test_a_retired_pool_runs_what_it_is_given_then_its_workers_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lookups, "IDLE_S", 60.0)  # no worker leaves on its own mid-test
     pool = lookups._Pool(2)
     with MmsEmulator() as emu:
         from pulumi_mms.core.client import shared_client
@@ -278,4 +280,46 @@ def test_a_retired_pool_still_runs_what_it_is_given_then_its_workers_exit() -> N
         late = lookups._Job(lambda _client: "late", client)
         pool.submit(late)
         assert late.future.result(30) == "late"
+        _until(lambda: pool._workers == 0)
+
+
+def test_a_worker_still_starting_counts_as_coming(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A burst finds one worker parked and one still starting (its thread not yet running): both will
+    take a job, so no third starts."""
+    monkeypatch.setattr(lookups, "IDLE_S", 60.0)  # no worker leaves on its own mid-test
+    pool = lookups._Pool(8)
+    gate = threading.Event()
+    gate.set()
+    work = pool._work
+
+    def slow_to_start() -> None:
+        gate.wait(30)
+        work()
+
+    pool._work = slow_to_start  # type: ignore[method-assign]
+    with MmsEmulator() as emu:
+        from pulumi_mms.core.client import shared_client
+        from tests.clients import settings_for
+
+        client = shared_client(settings_for(emu))
+
+        def job() -> lookups._Job:
+            return lookups._Job(lambda _client: True, client)
+
+        first = job()
+        pool.submit(first)
+        assert first.future.result(30)
+        _until(lambda: len(pool._parked) == 1)
+        gate.clear()  # the next worker's thread is slow to start
+        pool.submit(job())  # wakes the parked worker
+        second = job()
+        pool.submit(second)  # starts a worker, which the woken one beats to the job
+        assert second.future.result(30)
+        _until(lambda: len(pool._parked) == 1)
+        assert pool._workers == 2
+        pool.submit(job())
+        pool.submit(job())  # the parked worker and the starting one take these two
+        assert pool._workers == 2
+        gate.set()
+        pool.retire()
         _until(lambda: pool._workers == 0)
