@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -67,9 +68,10 @@ def test_a_busy_run_freezes_its_lookups_and_unfreezes_them_when_they_are_done(
             assert counter.in_flight == 0
             assert not counter.frozen
             assert gc.get_freeze_count() == 0
-    assert "freeze" in calls
-    assert calls.count("unfreeze") == 3
-    assert calls[-1] == "unfreeze"
+    # Each busy period that froze ends with one unfreeze. A run is usually one busy period, but when the
+    # program thread is held up (a loaded machine) its lookups in flight can all finish before it submits
+    # more: a busy period ends mid-run, and the next one starts afresh.
+    assert re.fullmatch(r"(f+u)+", "".join("f" if call == "freeze" else "u" for call in calls)), calls
 
 
 def test_failed_lookups_are_counted_out_too(freezer: tuple[lookups._Freezer, list[str]]) -> None:
