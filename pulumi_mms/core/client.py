@@ -223,13 +223,17 @@ class MmsClient:
         if shared is not None and shared[0] is self.clock:
             deadline = min(deadline, shared[1])  # a later page of a listing: what is left of the listing's
         attempt = 0
+        last: Failure | None = None
         with self._slots:
             while True:
                 attempt += 1
                 remaining = deadline - self.clock()
+                if remaining < policy.min_attempt_s and last is not None:
+                    # The backoff slept longer than asked (a loaded machine): the last failure stands.
+                    raise last.error.with_context(attempts=attempt - 1)
                 if remaining < policy.min_attempt_s:
-                    # Only possible before the first attempt: after waiting for a worker or a slot, or
-                    # for the earlier pages of a listing.
+                    # Before the first attempt: after waiting for a worker or a slot, or for the earlier
+                    # pages of a listing.
                     raise errors.ServiceUnavailable(
                         f"{call.subject}: only {max(remaining, 0) * 1000:.0f} ms of totalTimeout "
                         f"({policy.deadline_s * 1000:.0f} ms) were left when its turn came, too little for "
@@ -244,6 +248,7 @@ class MmsClient:
                     return outcome
                 if not outcome.retryable or attempt >= policy.max_attempts:
                     raise outcome.error.with_context(attempts=attempt)
+                last = outcome
                 backoff = self._rng.uniform(
                     0, min(policy.max_delay_s, policy.base_delay_s * 2 ** (attempt - 1))
                 )

@@ -333,6 +333,26 @@ def test_retry_after_beyond_the_deadline_fails_at_once(mms_emulator: MmsEmulator
     assert mms_emulator.stats.requests == 1
 
 
+def test_a_backoff_that_overslept_the_deadline_raises_the_last_failure(mms_emulator: MmsEmulator) -> None:
+    """On a loaded machine a backoff can sleep far longer than asked; with too little of the deadline left
+    for another attempt, the last failure stands, with its attempts (it used to read as if the lookup
+    had waited for its turn and sent nothing, without attempts)."""
+    mms_emulator.faults.set_rate(1.0, [HttpError(503)])
+    clock = FakeClock()
+
+    def oversleep(seconds: float) -> None:
+        clock.sleep(seconds + 10.0)  # the scheduler woke us 10 s late
+
+    policy = RetryPolicy(max_attempts=5, base_delay_s=0.1, max_delay_s=0.1, deadline_s=5)
+    client = MmsClient(settings_for(mms_emulator, retry=policy), sleep=oversleep, clock=clock)
+    error = raised(lambda: client.get_data_source(SOURCE))
+    assert isinstance(error, ServiceUnavailable)
+    assert error.attempts == 1
+    assert error.status_code == 503  # the failure the server gave, not a made-up one
+    assert "when its turn came" not in str(error)
+    assert mms_emulator.stats.requests == 1
+
+
 @pytest.mark.parametrize(
     "fault",
     [

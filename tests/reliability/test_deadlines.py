@@ -99,7 +99,9 @@ def test_the_total_deadline_cuts_attempts_short() -> None:
         requests = emu.stats.requests
     assert isinstance(error, ServiceUnavailable)
     assert error.attempts is not None
-    assert 2 <= error.attempts <= 5  # ~1.0 s / (0.3 s + backoff): far fewer than 100
+    # ~1.0 s / (0.3 s + backoff): far fewer than 100. At least 1: on a loaded machine a backoff can
+    # oversleep what is left of the deadline, and then the last failure stands.
+    assert 1 <= error.attempts <= 5
     # Each attempt reached the server, but the last one may have been cut (to the deadline's last few
     # milliseconds, on a loaded machine) before its request was sent or read.
     assert error.attempts - 1 <= requests <= error.attempts
