@@ -62,11 +62,17 @@ get_mms_data_source(count + 1)  # waits (queued behind the others) until SIGINT
 def test_the_process_is_gone_within_3_s(count: int, how: str) -> None:
     with silent_listener() as endpoint:
         # The same program without lookups: what exiting costs on this machine now (interpreter
-        # teardown of pulumi, grpc and pydantic: ~0.3 s idle, over 1 s on a machine loaded 8x).
-        baseline_s, _ = exit_time(endpoint, 0, how, limit_s=START_WITHIN_S)
-        assert baseline_s is not None
-        elapsed_s, stderr = exit_time(endpoint, count, how, limit_s=baseline_s + EXIT_WITHIN_S)
-    assert elapsed_s is not None, f"still running {baseline_s:.1f} + {EXIT_WITHIN_S} s after {how}"
+        # teardown of pulumi, grpc and pydantic: ~0.3 s idle, over 1 s on a machine loaded 8x). Load
+        # can change between the two children (1 loaded suite run in ~15 saw 3.5 s after a 0.5 s
+        # baseline), so a miss is measured once more against a fresh baseline. The failure this guards
+        # against is not load: exit waiting for the queue takes 20 s and more, every time.
+        for _ in range(2):
+            baseline_s, _ = exit_time(endpoint, 0, how, limit_s=START_WITHIN_S)
+            assert baseline_s is not None
+            elapsed_s, stderr = exit_time(endpoint, count, how, limit_s=baseline_s + EXIT_WITHIN_S)
+            if elapsed_s is not None:
+                break
+    assert elapsed_s is not None, f"still running {baseline_s:.1f} + {EXIT_WITHIN_S} s after {how}, twice"
     if how == "sigint":
         assert stderr.rstrip().endswith("KeyboardInterrupt")
     else:
