@@ -236,12 +236,9 @@ def _settle(
     started: Future[T],
     result: Callable[[T], R],
     secret: Callable[[T, R], bool],
-    waiter: asyncio.Future[None],
+    _waiter: asyncio.Future[None],
 ) -> None:
     if data.done():  # cancelled meanwhile
-        return
-    if waiter.cancelled():
-        data.cancel()
         return
     # Whatever happens is handed to the Output as a task would hand it: an Output left pending would keep
     # the program waiting for it forever.
@@ -250,10 +247,7 @@ def _settle(
             response = started.result()
         except MmsError as error:
             raise lookups.as_program_error(error) from None
-        value = result(response)
-        data.set_result(
-            _OutputData(resources=set(), value=value, is_known=True, is_secret=secret(response, value))
-        )
+        data.set_result(_found(response, result, secret, set(), is_secret=False))
     except (asyncio.CancelledError, CancelledError):
         data.cancel()
     except StopIteration as error:  # a future refuses it (it would end a generator): as a task does
@@ -298,6 +292,18 @@ async def _run(
         response = await lookups.wait(future)
     except MmsError as error:
         raise lookups.as_program_error(error) from None
+    return _found(response, result, secret, dependencies, is_secret=is_secret)
+
+
+def _found(
+    response: T,
+    result: Callable[[T], R],
+    secret: Callable[[T, R], bool],
+    dependencies: set[pulumi.Resource],
+    *,
+    is_secret: bool,
+) -> _OutputData[R]:
+    """The Output's data for a lookup's response (secret if an input was, or if `secret` says so)."""
     value = result(response)
     return _OutputData(
         resources=dependencies, value=value, is_known=True, is_secret=is_secret or secret(response, value)
