@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -250,7 +251,6 @@ def test_lookup_arguments_are_a_validation_error_or_a_valid_request(
 
 
 SETTING_KEYS = [spec.key for spec in SETTINGS]
-SECRET_KEYS = {spec.key for spec in SETTINGS if spec.secret}
 setting_values = st.one_of(
     anything,
     st.sampled_from(
@@ -261,6 +261,24 @@ setting_values = st.one_of(
 env_values = st.text(
     alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), min_size=1, max_size=30
 )
+
+
+SECRET_NAMES = {name for spec in SETTINGS if spec.secret for name in (spec.key, *spec.env)}
+
+
+def stand_in(name: str, value: Any) -> Any:
+    """A secret's value with each visible character changed, keeping what validation looks at: spaces and
+    control characters stay, printable ASCII stays printable ASCII, anything else stays non-ASCII."""
+    if name not in SECRET_NAMES or not isinstance(value, str):
+        return value
+    return "".join(changed(ch) for ch in value)
+
+
+def changed(ch: str) -> str:
+    if unicodedata.category(ch)[0] in "CZ":
+        return ch
+    pair = "QZ" if "\x21" <= ch <= "\x7e" else "\xa4\xa7"
+    return pair[1] if ch == pair[0] else pair[0]
 
 
 @FUZZ
@@ -280,18 +298,20 @@ def test_settings_resolve_is_settings_or_a_validation_error(
     if isinstance(resolved, ValidationError):
         assert resolved.argument in (*SETTING_KEYS, "regoin", "secret_key")
         assert resolved.argument in str(resolved)
-        secret_env = {name for spec in SETTINGS if spec.secret for name in spec.env}
-        pairs = [
-            *explicit.items(),
-            *((key[4:], value) for key, value in config.items()),
-            *(("secretKey" if name in secret_env else name, value) for name, value in environ.items()),
-        ]
-        secrets = [v for k, v in pairs if k in SECRET_KEYS and isinstance(v, str) and len(v.strip()) >= 8]
-        plain = " ".join(v for k, v in pairs if k not in SECRET_KEYS and isinstance(v, str))
-        plain += " " + " ".join(SETTING_KEYS)  # a "secret" that is part of a key name is in every message
-        for secret in secrets:
-            if secret.strip() not in plain:  # unless the same text is also given as a plain value
-                assert secret.strip() not in str(resolved)
+        # No part of a secret is in the message: the same input with every secret's visible characters
+        # changed fails with the very same message. (Looking for the secret's text in the message found
+        # "access k" in the wording "access key id" - a false alarm; this cannot have one, and it sees
+        # halves and single characters too.)
+        again = outcome(
+            lambda: Settings.resolve(
+                {key: stand_in(key[4:], value) for key, value in config.items()}.get,
+                {name: stand_in(name, value) for name, value in environ.items()},
+                **{key: stand_in(key, value) for key, value in explicit.items()},
+            ),
+            ValidationError,
+        )
+        assert isinstance(again, ValidationError)
+        assert str(again) == str(resolved)
         return
     assert 0 < resolved.read_timeout_ms <= MAX_TIMEOUT_MS
     assert 0 < resolved.connect_timeout_ms <= MAX_TIMEOUT_MS
