@@ -228,10 +228,10 @@ class MmsClient:
             while True:
                 attempt += 1
                 remaining = deadline - self.clock()
-                if remaining < policy.min_attempt_s and last is not None:
-                    # The backoff slept longer than asked (a loaded machine): the last failure stands.
-                    raise last.error.with_context(attempts=attempt - 1)
                 if remaining < policy.min_attempt_s:
+                    if last is not None:
+                        # The backoff slept longer than asked (a loaded machine): the last failure stands.
+                        raise last.error.with_context(attempts=attempt - 1)
                     # Before the first attempt: after waiting for a worker or a slot, or for the earlier
                     # pages of a listing.
                     raise errors.ServiceUnavailable(
